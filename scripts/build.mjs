@@ -1,0 +1,62 @@
+// Builds the three artifacts: build/core.wasm (AssemblyScript), build/libevwheel.so (C shim)
+// and dist/ (bundled ESM + .d.ts). `node scripts/build.mjs [core|shim|ts]...` builds a subset.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+function run(cmd, args, what) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.error && r.error.code === 'ENOENT') return false;
+  if (r.status !== 0) {
+    console.error(`evwheel: building ${what} failed (${cmd} exited with ${r.status ?? r.signal})`);
+    process.exit(1);
+  }
+  return true;
+}
+
+function buildCore() {
+  run(process.execPath, [join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js'),
+    'assembly/index.ts', '--config', 'asconfig.json', '--target', 'release'], 'the core (assembly/)');
+}
+
+function findCompiler() {
+  for (const cc of [process.env.CC, 'cc', 'gcc', 'clang'].filter(Boolean)) {
+    const r = spawnSync(cc, ['--version'], { stdio: 'ignore' });
+    if (!r.error && r.status === 0) return cc;
+  }
+  return null;
+}
+
+function buildShim() {
+  if (process.platform !== 'linux') {
+    console.warn('evwheel: the native shim is Linux-only; skipping it on ' + process.platform);
+    return;
+  }
+  const cc = findCompiler();
+  if (!cc) {
+    console.error('evwheel: no C compiler found: install one (Debian/Ubuntu: apt-get install gcc) and run npm install again');
+    process.exit(1);
+  }
+  const sources = readdirSync(join(root, 'shim')).filter((f) => f.endsWith('.c')).map((f) => join('shim', f));
+  run(cc, ['-std=gnu11', '-O2', '-g', '-fPIC', '-shared', '-pthread', '-Wall', '-Wextra',
+    '-fvisibility=hidden', '-o', 'build/libevwheel.so', ...sources], 'the shim (shim/)');
+}
+
+function buildTs() {
+  run(bin('esbuild'), ['ts/index.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20',
+    '--external:koffi', '--sourcemap', '--outfile=dist/index.js'], 'the API bundle (ts/)');
+  run(bin('tsc'), ['-p', 'tsconfig.json', '--emitDeclarationOnly', '--declaration', '--outDir', 'dist/types'],
+    'the type declarations');
+}
+
+const steps = { core: buildCore, shim: buildShim, ts: buildTs };
+const wanted = process.argv.slice(2);
+mkdirSync(join(root, 'build'), { recursive: true });
+for (const name of wanted.length ? wanted : Object.keys(steps)) {
+  if (!steps[name]) { console.error(`evwheel: unknown build step ${name}`); process.exit(2); }
+  steps[name]();
+}
