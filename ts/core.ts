@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { EvwheelError } from './errors.js';
+
+/** The core's exports (docs/INTERNALS.md). Times are f64 nanoseconds; negative results are E_* codes. */
+export interface CoreExports {
+  init(): void;
+  loopCreate(ringCapacity: number): number;
+  loopRingOffset(loop: number): number;
+  loopDestroy(loop: number): void;
+  loopFinishBatch(loop: number): number;
+  rearmBase(loop: number): number;
+  loopNextDeadline(loop: number): number;
+  loopTimerToArm(loop: number): number;
+  loopProducerWaiting(loop: number): number;
+  loopPending(loop: number): number;
+  ctxCreate(loop: number, maxHandlers: number): number;
+  ctxDestroy(ctx: number): void;
+  ctxBlock(ctx: number): number;
+  ctxUnblock(ctx: number): number;
+  ctxBlockCount(ctx: number): number;
+  ctxMustDefer(ctx: number): number;
+  ctxMissedCount(ctx: number): number;
+  ctxTakeMissed(ctx: number): number;
+  ctxStat(ctx: number, which: number): number;
+  fdAdd(ctx: number, fd: number, interest: number, flags: number): number;
+  fdSetSeq(slot: number, seq: number): void;
+  timerAdd(ctx: number, intervalNs: number, nowNs: number, flags: number): number;
+  handlerId(slot: number): number;
+  handlerRemove(slot: number): void;
+  handlerModify(slot: number, interest: number): void;
+  handlerEpollEvents(slot: number): number;
+  drain(loop: number, nowNs: number): number;
+  drainStart(): number;
+  dispatchBase(): number;
+  dispatchReset(): void;
+  defer(slot: number, id: number, value: number): void;
+}
+
+export const E_CONTEXT_FULL = -1;
+export const E_HANDLER_EXISTS = -2;
+export const E_NOT_FOUND = -3;
+export const E_NOT_BLOCKED = -4;
+
+export const FLAG_ONCE = 1;
+export const FLAG_EDGE = 2;
+export const FLAG_REARM = 4;
+
+export const STAT = { dispatched: 0, missed: 1, coalesced: 2, staleDropped: 3, handlers: 4, ringHighWater: 5, missedPending: 6 } as const;
+
+const PAGE = 65536;
+const INITIAL_PAGES = 16;
+const MAXIMUM_PAGES = 16384;
+
+let compiled: WebAssembly.Module | undefined;
+
+function coreModule(): WebAssembly.Module {
+  if (!compiled) {
+    const path = fileURLToPath(new URL('../build/core.wasm', import.meta.url));
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch {
+      throw new EvwheelError('ERR_NOT_SUPPORTED', `evwheel's core is missing (${path}): run npm install`);
+    }
+    compiled = new WebAssembly.Module(new Uint8Array(bytes));
+  }
+  return compiled;
+}
+
+/**
+ * One core instance with its own shared memory: one per JS thread. The memory never moves (its
+ * SharedArrayBuffer keeps its base address across grow()), which is what lets the shim hold a
+ * pointer into it; only the JS views need renewing after a grow.
+ */
+export class Core {
+  readonly x: CoreExports;
+  readonly memory: WebAssembly.Memory;
+  /** A byte view of the whole memory, for handing the base address to the shim. */
+  bytes: Uint8Array;
+  i32: Int32Array;
+
+  constructor() {
+    this.memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
+    const imports = {
+      env: {
+        memory: this.memory,
+        abort: (_msg: number, _file: number, line: number, column: number) => {
+          throw new Error(`evwheel core aborted at ${line}:${column}`);
+        },
+      },
+    };
+    const instance = new WebAssembly.Instance(coreModule(), imports);
+    this.x = instance.exports as unknown as CoreExports;
+    this.x.init();
+    this.bytes = new Uint8Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+  }
+
+  /** Renews the views if the core grew its memory; call after core calls that may allocate. */
+  refresh(): void {
+    if (this.i32.length * 4 !== this.memory.buffer.byteLength) {
+      this.bytes = new Uint8Array(this.memory.buffer);
+      this.i32 = new Int32Array(this.memory.buffer);
+    }
+  }
+
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+}
+
+export const CORE_PAGE_SIZE = PAGE;

@@ -1,0 +1,65 @@
+import { EvwheelError } from './errors.js';
+import {
+  checkCallback, checkEvents, checkFd, checkHandlerOptions, checkIntervalMs, checkMode, invalid,
+  type HandlerOptions, type Mode,
+} from './events.js';
+import { FdHandler, Timer, type FdCallback, type Handler, type TimerCallback } from './handler.js';
+import type { Loop } from './loop.js';
+import { assertModeSupported } from './modes.js';
+import { runtime } from './runtime.js';
+
+function globalLoop(mode: Mode): Loop {
+  assertModeSupported(mode);
+  const rt = runtime();
+  return mode === 'poll' ? rt.globalPoll() : rt.thread();
+}
+
+/** A handler with no context: never blocked, dispatched at once. */
+export function setEventHandler(mode: Mode, fd: number, events: number, callback: FdCallback, options?: HandlerOptions): FdHandler {
+  checkMode(mode);
+  checkFd(fd);
+  checkEvents(events);
+  checkCallback(callback);
+  const { edge, once } = checkHandlerOptions(options);
+  const loop = globalLoop(mode);
+  return runtime().addFd({ loop, ctxIndex: loop.globalCtx, owner: null }, fd, events, callback, edge, once);
+}
+
+/** A timer with no context. */
+export function addTimer(mode: Mode, interval: number, callback: TimerCallback, options?: HandlerOptions): Timer {
+  checkMode(mode);
+  const intervalNs = checkIntervalMs(interval);
+  checkCallback(callback);
+  const { once } = checkHandlerOptions(options);
+  const loop = globalLoop(mode);
+  return runtime().addTimer({ loop, ctxIndex: loop.globalCtx, owner: null }, intervalNs, interval, callback, once);
+}
+
+/** Removes a handler (global or in a context) by id or object. */
+export function removeHandler(idOrHandler: number | Handler): void {
+  let h: Handler | undefined;
+  if (idOrHandler instanceof FdHandler || idOrHandler instanceof Timer) {
+    h = idOrHandler.active ? idOrHandler : undefined;
+  } else if (typeof idOrHandler === 'number' && Number.isInteger(idOrHandler)) {
+    h = runtime().findById(idOrHandler);
+  } else {
+    throw invalid('removeHandler expects a handler id or a handler');
+  }
+  if (!h) throw new EvwheelError('ERR_HANDLER_NOT_FOUND', `no handler ${typeof idOrHandler === 'number' ? idOrHandler : idOrHandler.id}`);
+  h.remove();
+}
+
+/** Changes the interest set of the handler of `fd`. */
+export function modifyHandler(fd: number, events: number): void {
+  checkFd(fd);
+  checkEvents(events);
+  const h = runtime().findByFd(fd);
+  if (!h) throw new EvwheelError('ERR_HANDLER_NOT_FOUND', `fd ${fd} has no handler`);
+  h.modify(events);
+}
+
+/** Dispatches whatever is ready for global handlers of every mode. */
+export function poll(): void {
+  const rt = runtime();
+  for (const loop of rt.globalLoops()) rt.deliver(loop);
+}

@@ -1,0 +1,26 @@
+/**
+ * What the API needs from the system-call layer. The real one is the C shim loaded with koffi
+ * (native.ts); the simulation (issue 4) will provide another. Results are `>= 0` or `-errno`,
+ * exactly as the shim returns them (docs/INTERNALS.md), so both backends share error mapping.
+ */
+export type LoopHandle = bigint;
+
+export interface Kernel {
+  /** Nanoseconds since the kernel layer's epoch, on CLOCK_MONOTONIC. */
+  clockNs(): number;
+  /** A non-blocking pipe for the doorbell: read end, write end — or a negative errno. */
+  doorbellNew(out: Int32Array): number;
+  close(fd: number): number;
+  /** A loop over `memory` with its ring at `ringOffset`; threaded loops write `bellFd`. */
+  loopNew(memory: Uint8Array, ringOffset: number, bellFd: number, threaded: boolean): LoopHandle | number;
+  loopFree(loop: LoopHandle): number;
+  fdAdd(loop: LoopHandle, fd: number, epollEvents: number): number;
+  fdMod(loop: LoopHandle, fd: number, epollEvents: number, seq: number): number;
+  fdDel(loop: LoopHandle, fd: number): number;
+  rearm(loop: LoopHandle, listOffset: number, count: number): number;
+  armTimer(loop: LoopHandle, deadlineNs: number): number;
+  start(loop: LoopHandle): number;
+  stop(loop: LoopHandle): number;
+  wake(loop: LoopHandle): number;
+  poll(loop: LoopHandle): number;
+}

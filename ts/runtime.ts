@@ -1,0 +1,344 @@
+import { Socket } from 'node:net';
+import { calibratedClock } from './clock.js';
+import type { AsyncContext } from './context.js';
+import { Core, E_CONTEXT_FULL, E_HANDLER_EXISTS, FLAG_EDGE, FLAG_ONCE, FLAG_REARM } from './core.js';
+import { EvwheelError, errnoError } from './errors.js';
+import { checkEvents } from './events.js';
+import { FdHandler, Timer, type FdCallback, type Handler, type TimerCallback } from './handler.js';
+import type { Kernel } from './kernel.js';
+import { Loop } from './loop.js';
+import { nativeKernel } from './native.js';
+
+/** Ring drains per delivery before yielding to Node's loop (the rest waits, nothing is lost). */
+const MAX_ROUNDS = 16;
+
+/** Where a new handler goes: its loop, the core context, and the public owner (null = global). */
+export interface Placement {
+  loop: Loop;
+  ctxIndex: number;
+  owner: AsyncContext | null;
+}
+
+/**
+ * Everything one JS thread needs: a core instance with its shared memory, the doorbell that
+ * wakes Node's loop, the delivery loops, and the handler objects by core slot. Worker threads
+ * load the module again and so get their own Runtime.
+ */
+export class Runtime {
+  readonly core: Core;
+  readonly kernel: Kernel;
+  readonly now: () => number;
+  private readonly handlers: (Handler | undefined)[] = [];
+  private readonly byId = new Map<number, Handler>();
+  private readonly byFd = new Map<number, FdHandler>();
+  private bell: { socket: Socket; writeFd: number } | undefined;
+  private threadLoop: Loop | undefined;
+  private globalPollLoop: Loop | undefined;
+  private readonly loops = new Set<Loop>();
+  /** Loops touched by the current (possibly nested) dispatch; finished when the outermost ends. */
+  private readonly dirty = new Set<Loop>();
+  private depth = 0;
+  private refs = 0;
+  private shutDown = false;
+  private redeliveryScheduled = false;
+
+  constructor(kernel: Kernel) {
+    this.kernel = kernel;
+    this.core = new Core();
+    this.now = calibratedClock(() => kernel.clockNs());
+    process.once('exit', () => this.shutdown());
+  }
+
+  // ---- loops -------------------------------------------------------------------------------
+
+  /** The thread's progress-thread loop, created (without a thread) on first use. */
+  thread(): Loop {
+    if (!this.threadLoop) {
+      this.threadLoop = this.addLoop(true);
+    }
+    return this.threadLoop;
+  }
+
+  /** The loop of global poll-mode handlers. */
+  globalPoll(): Loop {
+    if (!this.globalPollLoop) this.globalPollLoop = this.addLoop(false);
+    return this.globalPollLoop;
+  }
+
+  /** The loops that hold global handlers, as far as they exist. */
+  globalLoops(): Loop[] {
+    return [this.globalPollLoop, this.threadLoop].filter((l): l is Loop => l !== undefined);
+  }
+
+  /** A poll-mode context's own loop: its poll() must not collect other contexts' events. */
+  addLoop(threaded: boolean): Loop {
+    this.assertAlive();
+    const loop = new Loop(this.core, this.kernel, threaded, threaded ? this.ensureBell() : -1);
+    this.loops.add(loop);
+    return loop;
+  }
+
+  freeLoop(loop: Loop): void {
+    loop.free();
+    this.loops.delete(loop);
+    if (loop === this.globalPollLoop) this.globalPollLoop = undefined;
+    if (loop === this.threadLoop) this.threadLoop = undefined;
+  }
+
+  // ---- registration ------------------------------------------------------------------------
+
+  addFd(where: Placement, fd: number, events: number, callback: FdCallback, edge: boolean, once: boolean): FdHandler {
+    const x = this.core.x;
+    const flags = (once ? FLAG_ONCE : 0) | (edge ? FLAG_EDGE : 0) | (edge || once ? 0 : FLAG_REARM);
+    const slot = x.fdAdd(where.ctxIndex, fd, events, flags);
+    if (slot < 0) throw this.coreError(slot, `fd ${fd}`);
+    where.loop.retain();
+    const seq = this.kernel.fdAdd(where.loop.handle, fd, x.handlerEpollEvents(slot));
+    if (seq < 0) {
+      x.handlerRemove(slot);
+      where.loop.release();
+      throw errnoError(seq, 'epoll_ctl', `fd ${fd}`);
+    }
+    x.fdSetSeq(slot, seq);
+    const h = new FdHandler(this, slot, x.handlerId(slot), where.owner, where.loop, where.ctxIndex, once, fd, events, callback);
+    h.seq = seq;
+    this.byFd.set(fd, h);
+    return this.track(h);
+  }
+
+  addTimer(where: Placement, intervalNs: number, intervalMs: number, callback: TimerCallback, once: boolean): Timer {
+    const x = this.core.x;
+    const slot = x.timerAdd(where.ctxIndex, intervalNs, this.now(), once ? FLAG_ONCE : 0);
+    if (slot < 0) throw this.coreError(slot, 'timer');
+    try {
+      where.loop.retain();
+    } catch (err) {
+      x.handlerRemove(slot);
+      throw err;
+    }
+    const t = new Timer(this, slot, x.handlerId(slot), where.owner, where.loop, where.ctxIndex, once, intervalMs, callback);
+    where.loop.armTimer();
+    return this.track(t);
+  }
+
+  private track<H extends Handler>(h: H): H {
+    this.core.refresh();
+    this.handlers[h.slot] = h;
+    this.byId.set(h.id, h);
+    this.refs++;
+    if (this.refs === 1) this.bell?.socket.ref();
+    return h;
+  }
+
+  remove(h: Handler): void {
+    if (h.removed) return;
+    h.removed = true;
+    if (h instanceof FdHandler) {
+      // The user may have closed the fd already: the kernel dropped it from epoll by itself.
+      this.kernel.fdDel(h.loop.handle, h.fd);
+      this.byFd.delete(h.fd);
+    }
+    this.core.x.handlerRemove(h.slot);
+    this.handlers[h.slot] = undefined;
+    this.byId.delete(h.id);
+    if (h.refed) this.dropRef();
+    h.loop.release();
+    h.context?._forget(h);
+  }
+
+  modify(h: FdHandler, events: number): void {
+    checkEvents(events);
+    if (h.removed) throw new EvwheelError('ERR_HANDLER_NOT_FOUND', `fd ${h.fd}: the handler was removed`);
+    const x = this.core.x;
+    const before = h.interest;
+    x.handlerModify(h.slot, events);
+    const rc = this.kernel.fdMod(h.loop.handle, h.fd, x.handlerEpollEvents(h.slot), h.seq);
+    if (rc < 0) {
+      x.handlerModify(h.slot, before);
+      throw errnoError(rc, 'epoll_ctl', `fd ${h.fd}`);
+    }
+    h.interest = events;
+  }
+
+  setRef(h: Handler, refed: boolean): void {
+    if (h.removed || h.refed === refed) return;
+    h.refed = refed;
+    if (refed) {
+      if (++this.refs === 1) this.bell?.socket.ref();
+    } else {
+      this.dropRef();
+    }
+  }
+
+  private dropRef(): void {
+    if (--this.refs === 0) this.bell?.socket.unref();
+  }
+
+  findById(id: number): Handler | undefined {
+    return this.byId.get(id);
+  }
+
+  findByFd(fd: number): FdHandler | undefined {
+    return this.byFd.get(fd);
+  }
+
+  // ---- delivery ----------------------------------------------------------------------------
+
+  /**
+   * Collects what is ready on `loop` (poll loops ask the kernel first), lets the core decide,
+   * and runs the callbacks. Nested calls (from a callback) append to the same dispatch list.
+   */
+  deliver(loop: Loop): void {
+    this.assertAlive();
+    const x = this.core.x;
+    this.enter(loop);
+    let pending = false;
+    try {
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        const collected = loop.threaded ? 0 : this.pollKernel(loop);
+        const start = x.drainStart();
+        const end = x.drain(loop.index, this.now());
+        this.dispatch(start, end);
+        pending = x.loopPending(loop.index) !== 0;
+        if (!pending && collected === 0) break;
+      }
+    } finally {
+      this.leave();
+    }
+    if (pending && loop.threaded) this.scheduleRedelivery(loop);
+  }
+
+  /** Delivers a context's missed queue, in the order events were first missed. */
+  deliverMissed(ctxIndex: number, loop: Loop): void {
+    const x = this.core.x;
+    this.enter(loop);
+    try {
+      const start = x.drainStart();
+      const end = x.ctxTakeMissed(ctxIndex);
+      this.dispatch(start, end);
+    } finally {
+      this.leave();
+    }
+  }
+
+  private pollKernel(loop: Loop): number {
+    const n = this.kernel.poll(loop.handle);
+    if (n < 0) throw errnoError(n, 'epoll_wait', 'poll');
+    return n;
+  }
+
+  private enter(loop: Loop): void {
+    this.depth++;
+    this.dirty.add(loop);
+  }
+
+  private leave(): void {
+    if (--this.depth > 0) return;
+    this.core.x.dispatchReset();
+    for (const loop of this.dirty) loop.finish();
+    this.dirty.clear();
+  }
+
+  /**
+   * Runs dispatch entries [start, end). The list may move when a callback makes the core grow
+   * it (a nested poll, a new handler), so its base is re-read after every callback.
+   */
+  private dispatch(start: number, end: number): void {
+    const core = this.core;
+    const x = core.x;
+    core.refresh();
+    let base = x.dispatchBase() >> 2;
+    for (let i = start; i < end; i++) {
+      const p = base + i * 3;
+      const slot = core.i32[p];
+      const id = core.i32[p + 1];
+      const value = core.i32[p + 2];
+      const h = this.handlers[slot];
+      if (h === undefined || h.id !== id) continue; // removed after the core queued it
+      if (h.context !== null && x.ctxMustDefer(h.ctxIndex)) {
+        // Blocked by an earlier callback of this batch, or it has older missed events: keep order.
+        x.defer(slot, id, value);
+        continue;
+      }
+      this.invoke(h, value);
+      core.refresh();
+      base = x.dispatchBase() >> 2;
+    }
+  }
+
+  private invoke(h: Handler, value: number): void {
+    try {
+      h.invoke(value);
+    } catch (err) {
+      this.report(h, err);
+    }
+    if (h.once && !h.removed) this.remove(h);
+  }
+
+  /** A throwing callback never stops the batch: its context's 'error' listeners get it, else it is uncaught. */
+  private report(h: Handler, err: unknown): void {
+    const ctx = h.context;
+    if (ctx !== null && ctx.listenerCount('error') > 0) {
+      ctx.emit('error', err, h);
+      return;
+    }
+    process.nextTick(() => {
+      throw err;
+    });
+  }
+
+  private scheduleRedelivery(loop: Loop): void {
+    if (this.redeliveryScheduled) return;
+    this.redeliveryScheduled = true;
+    setImmediate(() => {
+      this.redeliveryScheduled = false;
+      if (!this.shutDown) this.deliver(loop);
+    });
+  }
+
+  // ---- doorbell and lifetime ---------------------------------------------------------------
+
+  private ensureBell(): number {
+    if (this.bell) return this.bell.writeFd;
+    const fds = new Int32Array(2);
+    const rc = this.kernel.doorbellNew(fds);
+    if (rc < 0) throw errnoError(rc, 'pipe2', 'creating the doorbell');
+    const socket = new Socket({ fd: fds[0], readable: true, writable: false });
+    socket.on('data', () => {
+      if (this.threadLoop && !this.shutDown) this.deliver(this.threadLoop);
+    });
+    if (this.refs === 0) socket.unref();
+    this.bell = { socket, writeFd: fds[1] };
+    return fds[1];
+  }
+
+  /** Joins every progress thread before the process (and the memory they write to) goes away. */
+  shutdown(): void {
+    if (this.shutDown) return;
+    this.shutDown = true;
+    for (const loop of this.loops) loop.releaseKernel();
+    this.loops.clear();
+    if (this.bell) {
+      this.bell.socket.destroy();
+      this.kernel.close(this.bell.writeFd);
+    }
+  }
+
+  private assertAlive(): void {
+    if (this.shutDown) throw new EvwheelError('ERR_CONTEXT_CLOSED', 'evwheel has shut down: the process is exiting');
+  }
+
+  private coreError(code: number, subject: string): EvwheelError {
+    if (code === E_CONTEXT_FULL) return new EvwheelError('ERR_CONTEXT_FULL', `${subject}: the context already holds maxHandlers handlers`);
+    if (code === E_HANDLER_EXISTS) return new EvwheelError('ERR_HANDLER_EXISTS', `${subject}: the file descriptor already has a handler in this process`);
+    return new EvwheelError('ERR_INVALID_ARG', `${subject}: rejected by the core (${code})`);
+  }
+}
+
+let current: Runtime | undefined;
+
+/** This JS thread's runtime, created on first use. */
+export function runtime(): Runtime {
+  if (!current) current = new Runtime(nativeKernel());
+  return current;
+}
