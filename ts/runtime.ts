@@ -125,6 +125,7 @@ export class Runtime {
     this.core.refresh();
     this.handlers[h.slot] = h;
     this.byId.set(h.id, h);
+    this.ensureBell(); // even poll-only threads: the bell's socket is what a ref holds
     this.refs++;
     if (this.refs === 1) this.bell?.socket.ref();
     return h;

@@ -1,0 +1,83 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { AsyncContext, Events } from 'evwheel';
+import { MODES, closeAll, drain, pipe, pump, until, writeBytes } from './support.mjs';
+
+for (const mode of MODES) {
+  const test = suite(`context lifecycle (${mode})`);
+  test.after.each(() => closeAll());
+
+  test('close() removes every handler; a second close() is a no-op', () => {
+    const ctx = AsyncContext.create({ mode });
+    const [r] = pipe();
+    const h = ctx.setEventHandler(r, Events.IN, () => {});
+    const t = ctx.addTimer(1, () => {});
+    ctx.close();
+    assert.ok(ctx.closed);
+    assert.not.ok(h.active);
+    assert.not.ok(t.active);
+    ctx.close();
+    // The fd is free for someone else.
+    const again = AsyncContext.create({ mode });
+    again.setEventHandler(r, Events.IN, () => {});
+    again.close();
+  });
+
+  test('closing a blocked context emits a process warning that says so', async () => {
+    const ctx = AsyncContext.create({ mode });
+    ctx.block();
+    const warned = new Promise((resolve) => process.once('warning', resolve));
+    ctx.close();
+    const w = await warned;
+    assert.match(w.message, /blocked/);
+    assert.is(w.code, 'EVWHEEL_CLOSED_BLOCKED');
+  });
+
+  test("a throwing callback goes to 'error' and the batch goes on", async () => {
+    const ctx = AsyncContext.create({ mode });
+    const errors = [];
+    ctx.on('error', (err, handler) => errors.push([err, handler]));
+    const [r1, w1] = pipe();
+    const [r2, w2] = pipe();
+    let second = 0;
+    const bad = ctx.setEventHandler(r1, Events.IN, () => { drain(r1); throw new Error('boom'); });
+    ctx.setEventHandler(r2, Events.IN, () => { second++; drain(r2); });
+    ctx.block();
+    writeBytes(w1);
+    writeBytes(w2);
+    await until(() => ctx.stats().missedPending === 2, { tick: pump(ctx) });
+    ctx.unblock();
+    ctx.checkMissed();
+    assert.is(second, 1);
+    assert.is(errors.length, 1);
+    assert.is(errors[0][0].message, 'boom');
+    assert.is(errors[0][1], bad);
+    ctx.close();
+  });
+
+  test('stats() has the documented counters', () => {
+    const ctx = AsyncContext.create({ mode });
+    const s = ctx.stats();
+    for (const k of ['dispatched', 'missed', 'coalesced', 'staleDropped', 'ringHighWater', 'handlers', 'missedPending', 'blockCount']) {
+      assert.type(s[k], 'number', k);
+    }
+    ctx.close();
+    assert.type(ctx.stats().dispatched, 'number');
+  });
+
+  test('handlers carry id, fd, events, interval', () => {
+    const ctx = AsyncContext.create({ mode });
+    const [r] = pipe();
+    const h = ctx.setEventHandler(r, Events.IN | Events.PRI, () => {});
+    const t = ctx.addTimer(0.25, () => {});
+    assert.type(h.id, 'number');
+    assert.is.not(h.id, t.id);
+    assert.is(h.fd, r);
+    assert.is(h.events, Events.IN | Events.PRI);
+    assert.is(t.interval, 0.25);
+    assert.is(h.context, ctx);
+    ctx.close();
+  });
+
+  test.run();
+}

@@ -1,0 +1,80 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { AsyncContext, Events, modifyHandler } from 'evwheel';
+import { MODES, closeAll, drain, pipe, pump, sleep, until, writeBytes } from './support.mjs';
+
+for (const mode of MODES) {
+  const test = suite(`modify (${mode})`);
+  let ctx;
+  test.before.each(() => { ctx = AsyncContext.create({ mode }); });
+  test.after.each(() => { while (ctx.isBlocked) ctx.unblock(); ctx.close(); closeAll(); });
+
+  test('modify(0) pauses and modify(IN) resumes', async () => {
+    const [r, w] = pipe();
+    let calls = 0;
+    const h = ctx.setEventHandler(r, Events.IN, () => { calls++; drain(r); });
+    h.modify(0);
+    assert.is(h.events, 0);
+    writeBytes(w);
+    for (let i = 0; i < 15; i++) { pump(ctx)?.(); await sleep(2); }
+    assert.is(calls, 0);
+    h.modify(Events.IN);
+    await until(() => calls === 1, { tick: pump(ctx) });
+  });
+
+  test('modify switches the interest set', async () => {
+    const [r, w] = pipe();
+    const seen = [];
+    const h = ctx.setEventHandler(w, Events.IN, (e) => { seen.push(e); h.modify(0); });
+    for (let i = 0; i < 10; i++) { pump(ctx)?.(); await sleep(2); }
+    assert.equal(seen, [], 'a write end never becomes readable');
+    h.modify(Events.OUT);
+    await until(() => seen.length === 1, { tick: pump(ctx) });
+    assert.equal(seen, [Events.OUT]);
+    drain(r);
+  });
+
+  test('a missed event whose bits are no longer wanted is dropped as stale', async () => {
+    const [r, w] = pipe();
+    let calls = 0;
+    const h = ctx.setEventHandler(r, Events.IN, () => { calls++; });
+    ctx.block();
+    writeBytes(w);
+    await until(() => ctx.stats().missedPending === 1, { tick: pump(ctx) });
+    h.modify(Events.OUT);
+    ctx.unblock();
+    ctx.checkMissed();
+    assert.is(calls, 0);
+    assert.is(ctx.stats().staleDropped, 1);
+    drain(r);
+  });
+
+  test('modifyHandler(fd, events) finds the handler by fd', async () => {
+    const [r, w] = pipe();
+    let calls = 0;
+    const h = ctx.setEventHandler(r, 0, () => { calls++; drain(r); });
+    writeBytes(w);
+    modifyHandler(r, Events.IN);
+    assert.is(h.events, Events.IN);
+    await until(() => calls === 1, { tick: pump(ctx) });
+  });
+
+  test('bad events leave the interest set as it was', () => {
+    const [r] = pipe();
+    const h = ctx.setEventHandler(r, Events.IN, () => {});
+    for (const bad of [0x20, -1, 1.5, '1', null]) {
+      assert.throws(() => h.modify(bad), (e) => e.code === 'ERR_INVALID_ARG');
+    }
+    assert.is(h.events, Events.IN);
+  });
+
+  test('modify after remove throws ERR_HANDLER_NOT_FOUND', () => {
+    const [r] = pipe();
+    const h = ctx.setEventHandler(r, Events.IN, () => {});
+    h.remove();
+    assert.throws(() => h.modify(Events.OUT), (e) => e.code === 'ERR_HANDLER_NOT_FOUND');
+    assert.throws(() => modifyHandler(r, Events.OUT), (e) => e.code === 'ERR_HANDLER_NOT_FOUND');
+  });
+
+  test.run();
+}
