@@ -1,0 +1,85 @@
+/* The interest set of a loop: registering user fds (through the process-wide
+ * registry) and the epoll_ctl calls that arm them. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include "loop.h"
+#include "registry.h"
+
+/* A rearm list entry, as the core writes it (12 bytes, little endian). */
+struct rearm_entry {
+  int32_t fd;
+  uint32_t events;
+  uint32_t seq;
+};
+_Static_assert(sizeof(struct rearm_entry) == 12, "rearm entries are 12 bytes");
+
+static int loop_epoll_ctl(const evw_loop *loop, int op, int fd, uint32_t events, uint32_t seq) {
+  struct epoll_event ev = {.events = events, .data.u64 = loop_epoll_data(fd, seq)};
+  return epoll_ctl(loop->epoll_fd, op, fd, &ev) == 0 ? 0 : -errno;
+}
+
+/* The fd vanished under us (the user closed it, or closed and reopened the
+ * number): the kernel already dropped it from the epoll set. */
+static int fd_was_closed(int rc) { return rc == -ENOENT || rc == -EBADF; }
+
+EVW_EXPORT int evw_fd_add(evw_loop *loop, int fd, uint32_t events) {
+  if (loop == NULL)
+    return -EINVAL;
+  /* Checked first so that a closed fd is EBADF, not EEXIST for a stale entry
+   * or EBADF from epoll_ctl after a registry round trip. */
+  if (fd < 0 || fcntl(fd, F_GETFD) < 0)
+    return -EBADF;
+  uint32_t seq = registry_next_seq();
+  int rc = registry_claim(fd, loop, seq);
+  if (rc < 0)
+    return rc;
+  /* EPERM here means the fd is not pollable (a regular file, a directory). */
+  rc = loop_epoll_ctl(loop, EPOLL_CTL_ADD, fd, events, seq);
+  if (rc < 0) {
+    registry_release_exact(fd, loop, seq);
+    return rc;
+  }
+  return (int)seq;
+}
+
+EVW_EXPORT int evw_fd_mod(evw_loop *loop, int fd, uint32_t events, uint32_t seq) {
+  if (loop == NULL)
+    return -EINVAL;
+  if (!registry_owns(fd, loop, seq))
+    return -ENOENT;
+  return loop_epoll_ctl(loop, EPOLL_CTL_MOD, fd, events, seq);
+}
+
+EVW_EXPORT int evw_fd_del(evw_loop *loop, int fd) {
+  if (loop == NULL)
+    return -EINVAL;
+  /* The registry entry goes first and always: even if the user closed the
+   * fd already, the number must become registrable again. */
+  int rc = registry_release(fd, loop);
+  if (rc < 0)
+    return rc;
+  rc = loop_epoll_ctl(loop, EPOLL_CTL_DEL, fd, 0, 0);
+  return fd_was_closed(rc) ? 0 : rc;
+}
+
+EVW_EXPORT int evw_loop_rearm(evw_loop *loop, uint32_t list_off, int count) {
+  if (loop == NULL || count < 0)
+    return -EINVAL;
+  const uint8_t *list = loop->mem + list_off;
+  int first_error = 0;
+  for (int i = 0; i < count; i++) {
+    struct rearm_entry entry;
+    memcpy(&entry, list + (size_t)i * sizeof entry, sizeof entry);
+    /* A stale entry (fd deleted, or re-added with a new seq) must not
+     * overwrite the current registration's epoll data. */
+    if (!registry_owns(entry.fd, loop, entry.seq))
+      continue;
+    int rc = loop_epoll_ctl(loop, EPOLL_CTL_MOD, entry.fd, entry.events, entry.seq);
+    if (rc < 0 && !fd_was_closed(rc) && first_error == 0)
+      first_error = rc; /* reported, but the rest of the batch is still armed */
+  }
+  return first_error;
+}

@@ -1,0 +1,38 @@
+#include <errno.h>
+#include <sys/epoll.h>
+
+#include "harvest.h"
+#include "timer.h"
+#include "wake.h"
+
+#define EVENT_BITS_MASK 0x1fu /* IN PRI OUT ERR HUP: what the ring carries */
+
+int harvest_events(evw_loop *loop, uint32_t space, int timeout_ms, int ring_bell) {
+  struct epoll_event events[HARVEST_MAX_EVENTS];
+  /* Never fetch more events than free slots: each event yields at most one
+   * entry, and what is not fetched stays pending in the kernel. */
+  int max_events = space < HARVEST_MAX_EVENTS ? (int)space : HARVEST_MAX_EVENTS;
+  int n = epoll_wait(loop->epoll_fd, events, max_events, timeout_ms);
+  if (n < 0)
+    return -errno;
+
+  uint32_t written = 0;
+  for (int i = 0; i < n; i++) {
+    uint64_t data = events[i].data.u64;
+    if (data == LOOP_DATA_TIMER) {
+      /* Emitted even if the read finds nothing (the JS thread re-armed the
+       * timer meanwhile): a spurious TIMER entry costs one empty expiry
+       * pass in the core, a missing one would delay timers. */
+      timer_consume(loop->timer_fd);
+      ring_put(&loop->ring, written++, 0, 0, 0, RING_KIND_TIMER);
+    } else if (data == LOOP_DATA_WAKE) {
+      /* Cleared here; the thread checks its stop flag on every iteration. */
+      wake_consume(loop->wake_fd);
+    } else {
+      ring_put(&loop->ring, written++, (int32_t)(uint32_t)data, (uint32_t)(data >> 32),
+               events[i].events & EVENT_BITS_MASK, RING_KIND_FD);
+    }
+  }
+  ring_publish(&loop->ring, written, ring_bell);
+  return (int)written;
+}

@@ -1,0 +1,102 @@
+/* evw_loop lifetime: creating its epoll set (and, threaded, its timerfd and
+ * wake eventfd), registering them so users cannot claim them, and freeing it
+ * all again. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "loop.h"
+#include "registry.h"
+#include "thread.h"
+#include "timer.h"
+#include "wake.h"
+
+static void close_if_open(int fd) {
+  if (fd >= 0)
+    close(fd);
+}
+
+/* Releases the registry entries before closing, so that no fd number the
+ * kernel may hand out again is still registered to this loop. */
+static void loop_release_resources(evw_loop *loop) {
+  registry_release_all(loop);
+  close_if_open(loop->epoll_fd);
+  close_if_open(loop->timer_fd);
+  close_if_open(loop->wake_fd);
+  free(loop);
+}
+
+/* Registers an fd the loop created (so that evw_fd_add refuses it). */
+static int loop_own_fd(evw_loop *loop, int fd_or_error, int *fd_slot) {
+  if (fd_or_error < 0)
+    return fd_or_error;
+  *fd_slot = fd_or_error;
+  return registry_claim_internal(fd_or_error, loop);
+}
+
+/* Level-triggered: the thread reads each of them whenever epoll reports it. */
+static int loop_watch_internal_fd(evw_loop *loop, int fd, uint64_t data) {
+  struct epoll_event ev = {.events = EPOLLIN, .data.u64 = data};
+  return epoll_ctl(loop->epoll_fd, EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : -errno;
+}
+
+static int loop_create_fds(evw_loop *loop) {
+  int rc = epoll_create1(EPOLL_CLOEXEC);
+  rc = loop_own_fd(loop, rc < 0 ? -errno : rc, &loop->epoll_fd);
+  if (rc < 0 || !loop->threaded)
+    return rc;
+  rc = loop_own_fd(loop, timer_fd_create(), &loop->timer_fd);
+  if (rc == 0)
+    rc = loop_own_fd(loop, wake_fd_create(), &loop->wake_fd);
+  if (rc == 0)
+    rc = loop_watch_internal_fd(loop, loop->timer_fd, LOOP_DATA_TIMER);
+  if (rc == 0)
+    rc = loop_watch_internal_fd(loop, loop->wake_fd, LOOP_DATA_WAKE);
+  return rc;
+}
+
+static evw_loop *loop_fail(evw_loop *loop, int rc, int *err) {
+  if (loop != NULL)
+    loop_release_resources(loop);
+  if (err != NULL)
+    *err = rc;
+  return NULL;
+}
+
+EVW_EXPORT evw_loop *evw_loop_new(uint8_t *mem, uint32_t ring_off, int bell_fd,
+                                  int threaded, int *err) {
+  if (mem == NULL)
+    return loop_fail(NULL, -EINVAL, err);
+  if (bell_fd >= 0 && fcntl(bell_fd, F_GETFD) < 0)
+    return loop_fail(NULL, -EBADF, err);
+
+  evw_loop *loop = calloc(1, sizeof *loop);
+  if (loop == NULL)
+    return loop_fail(NULL, -ENOMEM, err);
+  loop->mem = mem;
+  loop->threaded = threaded != 0;
+  loop->epoll_fd = loop->timer_fd = loop->wake_fd = -1;
+
+  int rc = ring_attach(&loop->ring, mem + ring_off, bell_fd);
+  if (rc == 0)
+    rc = loop_create_fds(loop);
+  if (rc < 0)
+    return loop_fail(loop, rc, err);
+  if (err != NULL)
+    *err = 0;
+  return loop;
+}
+
+EVW_EXPORT int evw_loop_free(evw_loop *loop) {
+  if (loop == NULL)
+    return -EINVAL;
+  if (loop->threaded) {
+    int rc = evw_loop_stop(loop);
+    if (rc < 0)
+      return rc; /* freeing under a running thread would be use-after-free */
+  }
+  loop_release_resources(loop);
+  return 0;
+}

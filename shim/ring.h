@@ -1,0 +1,52 @@
+/* The producer side of the event ring (layout and protocol: docs/INTERNALS.md,
+ * "The event ring"). One producer per ring: the progress thread, or the JS
+ * thread inside evw_loop_poll, never both at once. */
+#ifndef EVW_RING_H
+#define EVW_RING_H
+
+#include <stdint.h>
+
+#define RING_OFF_HEAD 0
+#define RING_OFF_TAIL 64
+#define RING_OFF_BELL_ARMED 128
+#define RING_OFF_CAPACITY 132
+#define RING_OFF_PRODUCER_WAITING 136
+#define RING_OFF_PRODUCER_NOW 144
+#define RING_HEADER_BYTES 192
+#define RING_ENTRY_BYTES 16
+
+/* Upper bound for the capacity read at attach time, so that the region size
+ * (192 + 16 * capacity) can never overflow. */
+#define RING_MAX_CAPACITY (1u << 26)
+
+enum ring_entry_kind { RING_KIND_FD = 0, RING_KIND_TIMER = 1, RING_KIND_RESCAN = 2 };
+
+struct ring {
+  uint8_t *base;     /* R: the ring header, inside the core's shared memory */
+  uint32_t capacity; /* copied once at attach; the header is never trusted again */
+  int bell_fd;       /* write end of the doorbell pipe, -1 for none */
+};
+
+/* Validates the header at base (alignment, capacity a power of two) and
+ * copies the capacity. Returns 0 or -EINVAL. */
+int ring_attach(struct ring *ring, uint8_t *base, int bell_fd);
+
+/* Entries the producer may write now (capacity - (head - tail)). */
+uint32_t ring_free_space(const struct ring *ring);
+
+/* Writes the index-th unpublished entry (at head + index); publishing is
+ * separate so that one batch costs one release store and at most one
+ * doorbell byte. */
+void ring_put(struct ring *ring, uint32_t index, int32_t fd, uint32_t seq,
+              uint32_t bits, uint32_t kind);
+
+/* Makes count entries visible, stores producerNow, and if ring_bell is set
+ * and the consumer armed the bell, writes the doorbell byte. */
+void ring_publish(struct ring *ring, uint32_t count, int ring_bell);
+
+/* The full-ring handshake: sets producerWaiting, then re-checks the space
+ * (the consumer may have advanced tail just before). Returns the free space
+ * seen after setting the flag: 0 means the producer must sleep until woken. */
+uint32_t ring_announce_waiting(struct ring *ring);
+
+#endif

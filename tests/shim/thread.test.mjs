@@ -1,0 +1,94 @@
+// Thread mode: the progress thread fills the ring by itself.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  EPOLLIN, EPOLLONESHOT, KIND_FD, closeFds, errno, makePipe, makeRing, newLoop, shim,
+  sleep, waitFor, writeBytes,
+} from './helpers.mjs';
+
+function setup() {
+  const ring = makeRing(16);
+  const loop = newLoop(ring, { threaded: true });
+  const pipe = makePipe();
+  return { ring, loop, pipe, done: () => { shim.loopFree(loop); closeFds(pipe.r, pipe.w); } };
+}
+
+test('the thread writes an FD entry with seq and bits for a readable pipe', async () => {
+  const { ring, loop, pipe, done } = setup();
+  const seq = shim.fdAdd(loop, pipe.r, EPOLLIN | EPOLLONESHOT);
+  assert.is(shim.start(loop), 0);
+  writeBytes(pipe.w);
+  assert.ok(await waitFor(() => ring.pending() === 1));
+  assert.equal(ring.take(), [{ fd: pipe.r, seq, bits: EPOLLIN, kind: KIND_FD }]);
+  assert.ok(ring.guardsIntact());
+  done();
+});
+
+test('an fd already readable before start is reported', async () => {
+  const { ring, loop, pipe, done } = setup();
+  shim.fdAdd(loop, pipe.r, EPOLLIN | EPOLLONESHOT);
+  writeBytes(pipe.w);
+  shim.start(loop);
+  assert.ok(await waitFor(() => ring.pending() === 1));
+  done();
+});
+
+test('one-shot: no second entry until rearm, then one more', async () => {
+  const { ring, loop, pipe, done } = setup();
+  const seq = shim.fdAdd(loop, pipe.r, EPOLLIN | EPOLLONESHOT);
+  shim.start(loop);
+  writeBytes(pipe.w);
+  assert.ok(await waitFor(() => ring.pending() === 1));
+  ring.take();
+  writeBytes(pipe.w);
+  await sleep(30);
+  assert.is(ring.pending(), 0, 'still disarmed');
+  ring.writeRearmList(65536, [{ fd: pipe.r, events: EPOLLIN | EPOLLONESHOT, seq }]);
+  assert.is(shim.rearm(loop, 65536, 1), 0);
+  assert.ok(await waitFor(() => ring.pending() === 1));
+  assert.equal(ring.take(), [{ fd: pipe.r, seq, bits: EPOLLIN, kind: KIND_FD }]);
+  done();
+});
+
+test('evw_loop_poll refuses to be a second producer while the thread runs', () => {
+  const { loop, done } = setup();
+  shim.start(loop);
+  assert.is(shim.poll(loop), -errno.EBUSY);
+  shim.stop(loop);
+  assert.is(shim.poll(loop), 0);
+  done();
+});
+
+test('start and stop are idempotent', () => {
+  const { loop, done } = setup();
+  assert.is(shim.stop(loop), 0, 'stop before start');
+  assert.is(shim.start(loop), 0);
+  assert.is(shim.start(loop), 0);
+  assert.is(shim.stop(loop), 0);
+  assert.is(shim.stop(loop), 0);
+  done();
+});
+
+test('no entry after stop; the readiness is reported after a restart', async () => {
+  const { ring, loop, pipe, done } = setup();
+  shim.fdAdd(loop, pipe.r, EPOLLIN | EPOLLONESHOT);
+  shim.start(loop);
+  shim.stop(loop);
+  writeBytes(pipe.w);
+  await sleep(20);
+  assert.is(ring.pending(), 0);
+  shim.start(loop);
+  assert.ok(await waitFor(() => ring.pending() === 1));
+  done();
+});
+
+test('poll loops have no thread, timer or wake', () => {
+  const ring = makeRing(16);
+  const loop = newLoop(ring);
+  assert.is(shim.start(loop), -errno.EINVAL);
+  assert.is(shim.wake(loop), -errno.EINVAL);
+  assert.is(shim.armTimer(loop, 0), -errno.EINVAL);
+  shim.loopFree(loop);
+});
+
+test.run();
