@@ -1,0 +1,133 @@
+// The handler table: one 64-byte record per slot, in one block grown by doubling.
+// A slot is reused through a free list; its id is what tells a new occupant from an old one.
+
+import { NONE, STATE_LIVE, STATE_TIMER, FLAG_REARM, FLAG_ONCE, FLAG_EDGE, EV_ERR, EV_HUP, EV_ALL, EPOLLONESHOT, EPOLLET } from './constants';
+import { growBlock, nextCapacity } from './memory';
+import { allocateId } from './ids';
+
+/**
+ * One handler (fd handler or timer). Lives at `handlerBase + slot * sizeof<Handler>`.
+ * Invariants:
+ * - `flags & STATE_LIVE` ⇔ the slot is in use; a free slot has `id == 0` and `wheelNext` links the free list.
+ * - `wheelBucket != NONE` ⇔ STATE_IN_WHEEL ⇔ the timer sits in a wheel slot list (wheelPrev/wheelNext).
+ * - STATE_IN_MISSED ⇔ the handler is linked into its context's missed queue (missedPrev/missedNext),
+ *   and then `missedValue` holds the coalesced value (fd bits OR-ed, or timer expirations summed).
+ */
+@unmanaged export class Handler {
+  deadline: i64;      // timers: absolute ns of the next expiration
+  interval: i64;      // timers: period in ns (> 0)
+  id: i32;            // unique positive id among live handlers; 0 when free
+  ctx: i32;           // owning context index
+  fd: i32;            // fd handlers: the fd; timers: -1
+  seq: u32;           // fd handlers: registration sequence from the shim (0 until fdSetSeq)
+  interest: i32;      // fd handlers: requested epoll bits (0 = paused)
+  flags: i32;         // public FLAG_* | internal STATE_*
+  wheelPrev: i32;
+  wheelNext: i32;     // also the free-list link of a free slot
+  wheelBucket: i32;   // level * 64 + slot index in the wheel, NONE when not in the wheel
+  missedPrev: i32;
+  missedNext: i32;
+  missedValue: i32;
+}
+
+let handlerBase: usize = 0;
+let handlerCapacity: i32 = 0;
+/** Slots [0, handlerHighMark) have been used at least once; the rest were never handed out. */
+let handlerHighMark: i32 = 0;
+let freeHead: i32 = NONE;
+
+/** fd → slot of the live fd handler owning it (NONE if none), for the whole core. */
+let fdMapBase: usize = 0;
+let fdMapCapacity: i32 = 0;
+
+// @ts-ignore: decorator
+@inline export function handlerAt(slot: i32): Handler {
+  return changetype<Handler>(handlerBase + (<usize>slot << 6));
+}
+
+/** True if `slot` names a live handler. Safe for any i32 (TS may pass stale slots). */
+export function isLiveSlot(slot: i32): bool {
+  return slot >= 0 && slot < handlerHighMark && (handlerAt(slot).flags & STATE_LIVE) != 0;
+}
+
+/** Slots ever handed out: every live slot is below this. */
+export function usedSlotCount(): i32 {
+  return handlerHighMark;
+}
+
+/** A fresh live record in a free slot; the caller fills the kind-specific fields. */
+export function allocateHandler(ctx: i32, flags: i32): i32 {
+  let slot = freeHead;
+  if (slot != NONE) {
+    freeHead = handlerAt(slot).wheelNext;
+  } else {
+    if (handlerHighMark == handlerCapacity) {
+      const grown = nextCapacity(handlerCapacity, handlerHighMark + 1, 1024);
+      handlerBase = growBlock(handlerBase, <usize>handlerCapacity << 6, <usize>grown << 6);
+      handlerCapacity = grown;
+    }
+    slot = handlerHighMark++;
+  }
+  const h = handlerAt(slot);
+  h.deadline = 0;
+  h.interval = 0;
+  h.id = allocateId();
+  h.ctx = ctx;
+  h.fd = -1;
+  h.seq = 0;
+  h.interest = 0;
+  h.flags = flags | STATE_LIVE;
+  h.wheelPrev = NONE;
+  h.wheelNext = NONE;
+  h.wheelBucket = NONE;
+  h.missedPrev = NONE;
+  h.missedNext = NONE;
+  h.missedValue = 0;
+  return slot;
+}
+
+/** Returns the slot to the free list. The caller has unlinked it from the wheel, missed queue and fd map. */
+export function releaseHandler(slot: i32): void {
+  const h = handlerAt(slot);
+  h.flags = 0;
+  h.id = 0;
+  h.wheelNext = freeHead;
+  freeHead = slot;
+}
+
+// ---- fd map ----
+
+export function fdOwner(fd: i32): i32 {
+  if (fd < 0 || fd >= fdMapCapacity) return NONE;
+  return load<i32>(fdMapBase + (<usize>fd << 2));
+}
+
+export function setFdOwner(fd: i32, slot: i32): void {
+  if (fd >= fdMapCapacity) {
+    const grown = nextCapacity(fdMapCapacity, fd + 1, 256);
+    fdMapBase = growBlock(fdMapBase, <usize>fdMapCapacity << 2, <usize>grown << 2);
+    // NONE is -1: every byte 0xff.
+    memory.fill(fdMapBase + (<usize>fdMapCapacity << 2), 0xff, <usize>(grown - fdMapCapacity) << 2);
+    fdMapCapacity = grown;
+  }
+  store<i32>(fdMapBase + (<usize>fd << 2), slot);
+}
+
+// ---- interest ----
+
+export function isTimer(h: Handler): bool {
+  return (h.flags & STATE_TIMER) != 0;
+}
+
+/** The bits an fd handler accepts: its interest plus ERR/HUP (always reported), or nothing when paused. */
+export function effectiveMask(h: Handler): i32 {
+  return h.interest != 0 ? (h.interest | EV_ERR | EV_HUP) & EV_ALL : 0;
+}
+
+/** What to hand epoll for this handler: interest, one-shot when re-armed or once, edge-triggered when asked. */
+export function epollEvents(h: Handler): u32 {
+  let events = <u32>(h.interest & EV_ALL);
+  if (h.flags & (FLAG_REARM | FLAG_ONCE)) events |= EPOLLONESHOT;
+  if (h.flags & FLAG_EDGE) events |= EPOLLET;
+  return events;
+}

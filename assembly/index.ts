@@ -1,0 +1,188 @@
+// evwheel core: the exports listed in docs/INTERNALS.md ("Core exports"), and nothing else but
+// loopPending and the test hook debugSetNextId. Each is a thin, validating wrapper; the logic lives
+// in the module named in the section comment.
+
+import { E_INVALID, STAT_DISPATCHED, STAT_MISSED, STAT_COALESCED, STAT_STALE_DROPPED,
+  STAT_HANDLERS, STAT_RING_HIGH_WATER, STAT_MISSED_PENDING } from './constants';
+import { handlerAt, isLiveSlot, isTimer, epollEvents } from './handlers';
+import { setNextId } from './ids';
+import { createLoop, destroyLoop, isLiveLoop, loopAt } from './loops';
+import { contextAt, createContext, destroyContext, blockContext, unblockContext, isLiveContext, mustDefer } from './contexts';
+import { flushMissed } from './missed';
+import { addFdHandler, addTimer, setSeq, removeHandler, modifyHandler } from './lifecycle';
+import { drainLoop } from './drain';
+import { deferDelivery } from './delivery';
+import { dispatchListBase, dispatchListEnd, resetDispatchList } from './dispatch';
+import { finishBatch } from './rearm';
+import { wheelNextDeadline, NO_DEADLINE } from './wheel';
+
+/** Nothing to set up eagerly: every table is created on first use. Kept for the contract. */
+export function init(): void {}
+
+// ---- loops (loops.ts, rearm.ts, wheel.ts) ----
+
+export function loopCreate(ringCapacity: i32): i32 {
+  return createLoop(ringCapacity);
+}
+
+export function loopRingOffset(loop: i32): usize {
+  return isLiveLoop(loop) ? loopAt(loop).ring : 0;
+}
+
+export function loopDestroy(loop: i32): void {
+  destroyLoop(loop);
+}
+
+export function loopFinishBatch(loop: i32): i32 {
+  return isLiveLoop(loop) ? finishBatch(loop) : E_INVALID;
+}
+
+/** Read it after loopFinishBatch: the buffer can move when it grows. */
+export function rearmBase(loop: i32): usize {
+  return isLiveLoop(loop) ? loopAt(loop).rearmOut : 0;
+}
+
+export function loopNextDeadline(loop: i32): f64 {
+  if (!isLiveLoop(loop)) return -1;
+  const next = wheelNextDeadline(loopAt(loop).wheel);
+  return next == NO_DEADLINE ? -1 : <f64>next;
+}
+
+/** The earliest deadline, if it is earlier than what the timerfd is armed at (or nothing is armed); else -1. */
+export function loopTimerToArm(loop: i32): f64 {
+  if (!isLiveLoop(loop)) return -1;
+  const l = loopAt(loop);
+  const next = wheelNextDeadline(l.wheel);
+  if (next == NO_DEADLINE) return -1; // an armed timerfd that fires for nothing costs one empty drain
+  if (l.armedDeadline >= 0 && next >= l.armedDeadline) return -1;
+  l.armedDeadline = next;
+  return <f64>next;
+}
+
+export function loopProducerWaiting(loop: i32): i32 {
+  if (!isLiveLoop(loop)) return 0;
+  const l = loopAt(loop);
+  const waiting = l.producerWaitingReported;
+  l.producerWaitingReported = 0;
+  return waiting;
+}
+
+/** 1 if the last drain stopped at its batch limit with ring entries left: call drain again (no doorbell will come). */
+export function loopPending(loop: i32): i32 {
+  return isLiveLoop(loop) ? loopAt(loop).pending : 0;
+}
+
+// ---- contexts (contexts.ts, missed.ts) ----
+
+export function ctxCreate(loop: i32, maxHandlers: i32): i32 {
+  return createContext(loop, maxHandlers);
+}
+
+export function ctxDestroy(ctx: i32): void {
+  destroyContext(ctx);
+}
+
+export function ctxBlock(ctx: i32): i32 {
+  return blockContext(ctx);
+}
+
+export function ctxUnblock(ctx: i32): i32 {
+  return unblockContext(ctx);
+}
+
+export function ctxBlockCount(ctx: i32): i32 {
+  return isLiveContext(ctx) ? contextAt(ctx).blockCount : E_INVALID;
+}
+
+export function ctxMustDefer(ctx: i32): i32 {
+  return isLiveContext(ctx) && mustDefer(contextAt(ctx)) ? 1 : 0;
+}
+
+export function ctxMissedCount(ctx: i32): i32 {
+  return isLiveContext(ctx) ? contextAt(ctx).missedCount : E_INVALID;
+}
+
+/** Appends the missed queue to the dispatch list (nothing while the context is blocked) → new end. */
+export function ctxTakeMissed(ctx: i32): i32 {
+  if (isLiveContext(ctx)) {
+    const c = contextAt(ctx);
+    if (c.blockCount == 0) flushMissed(c);
+  }
+  return dispatchListEnd();
+}
+
+export function ctxStat(ctx: i32, which: i32): f64 {
+  if (!isLiveContext(ctx)) return E_INVALID;
+  const c = contextAt(ctx);
+  const l = loopAt(c.loop);
+  switch (which) {
+    case STAT_DISPATCHED: return c.dispatched;
+    case STAT_MISSED: return c.missed;
+    case STAT_COALESCED: return c.coalesced;
+    case STAT_STALE_DROPPED: return c.staleDropped + (l.globalCtx == ctx ? l.staleDropped : 0);
+    case STAT_HANDLERS: return <f64>c.handlers;
+    case STAT_RING_HIGH_WATER: return <f64>l.ringHighWater;
+    case STAT_MISSED_PENDING: return <f64>c.missedCount;
+  }
+  return E_INVALID;
+}
+
+// ---- handlers (lifecycle.ts, handlers.ts) ----
+
+export function fdAdd(ctx: i32, fd: i32, interest: i32, flags: i32): i32 {
+  return addFdHandler(ctx, fd, interest, flags);
+}
+
+export function fdSetSeq(slot: i32, seq: u32): void {
+  setSeq(slot, seq);
+}
+
+export function timerAdd(ctx: i32, intervalNs: f64, nowNs: f64, flags: i32): i32 {
+  return addTimer(ctx, intervalNs, nowNs, flags);
+}
+
+/** 0 for a free slot: a dispatch entry whose id differs from handlerId(slot) is stale. */
+export function handlerId(slot: i32): i32 {
+  return isLiveSlot(slot) ? handlerAt(slot).id : 0;
+}
+
+export function handlerRemove(slot: i32): void {
+  removeHandler(slot);
+}
+
+export function handlerModify(slot: i32, interest: i32): void {
+  modifyHandler(slot, interest);
+}
+
+export function handlerEpollEvents(slot: i32): u32 {
+  return isLiveSlot(slot) && !isTimer(handlerAt(slot)) ? epollEvents(handlerAt(slot)) : 0;
+}
+
+// ---- dispatch (drain.ts, dispatch.ts, delivery.ts) ----
+
+export function drain(loop: i32, nowNs: f64): i32 {
+  return isLiveLoop(loop) ? drainLoop(loop, nowNs) : dispatchListEnd();
+}
+
+export function drainStart(): i32 {
+  return dispatchListEnd();
+}
+
+export function dispatchBase(): usize {
+  return dispatchListBase();
+}
+
+export function dispatchReset(): void {
+  resetDispatchList();
+}
+
+export function defer(slot: i32, id: i32, value: i32): void {
+  deferDelivery(slot, id, value);
+}
+
+// ---- tests only ----
+
+/** Moves the id counter (to exercise its wrap-around). Not for production use. */
+export function debugSetNextId(id: i32): void {
+  setNextId(id);
+}

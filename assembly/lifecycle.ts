@@ -1,0 +1,70 @@
+// Adding, changing and removing handlers. A failed call changes nothing.
+
+import { E_CONTEXT_FULL, E_HANDLER_EXISTS, E_INVALID, NONE, PUBLIC_FLAGS, STATE_TIMER, EV_ALL } from './constants';
+import { allocateHandler, releaseHandler, handlerAt, isLiveSlot, isTimer, fdOwner, setFdOwner } from './handlers';
+import { Context, contextAt, isLiveContext, isGlobalContext } from './contexts';
+import { loopAt } from './loops';
+import { unlinkMissed } from './missed';
+import { wheelInsert, wheelRemove } from './wheel';
+
+function isFull(c: Context): bool {
+  return !isGlobalContext(c) && c.handlers >= c.maxHandlers;
+}
+
+/** → slot, or E_INVALID / E_HANDLER_EXISTS (any live fd handler of this core has it) / E_CONTEXT_FULL. */
+export function addFdHandler(ctx: i32, fd: i32, interest: i32, flags: i32): i32 {
+  if (!isLiveContext(ctx) || fd < 0 || (interest & ~EV_ALL) != 0 || (flags & ~PUBLIC_FLAGS) != 0) return E_INVALID;
+  if (fdOwner(fd) != NONE) return E_HANDLER_EXISTS;
+  const c = contextAt(ctx);
+  if (isFull(c)) return E_CONTEXT_FULL;
+  const slot = allocateHandler(ctx, flags);
+  const h = handlerAt(slot);
+  h.fd = fd;
+  h.interest = interest;
+  setFdOwner(fd, slot);
+  c.handlers++;
+  return slot;
+}
+
+/** A timer first due at now + interval (at least the wheel's elapsed). → slot or E_INVALID / E_CONTEXT_FULL. */
+export function addTimer(ctx: i32, intervalNs: f64, nowNs: f64, flags: i32): i32 {
+  // NaN fails every comparison: the negated forms reject it too.
+  if (!isLiveContext(ctx) || !(intervalNs >= 1) || !(intervalNs < 9.0e18) || !(nowNs >= 0) || !(nowNs < 9.0e18)
+    || (flags & ~PUBLIC_FLAGS) != 0) return E_INVALID;
+  const interval = <i64>intervalNs;
+  const now = <i64>nowNs;
+  if (now > i64.MAX_VALUE - interval) return E_INVALID;
+  const c = contextAt(ctx);
+  if (isFull(c)) return E_CONTEXT_FULL;
+  const slot = allocateHandler(ctx, flags | STATE_TIMER);
+  const h = handlerAt(slot);
+  h.interval = interval;
+  h.deadline = now + interval;
+  wheelInsert(loopAt(c.loop).wheel, slot);
+  c.handlers++;
+  return slot;
+}
+
+export function setSeq(slot: i32, seq: u32): void {
+  if (isLiveSlot(slot) && !isTimer(handlerAt(slot))) handlerAt(slot).seq = seq;
+}
+
+/**
+ * Forgets a handler everywhere it can be found by the core: wheel, missed queue, fd map. Ring
+ * entries and dispatch entries still naming it are recognised later by seq / id and dropped.
+ */
+export function removeHandler(slot: i32): void {
+  if (!isLiveSlot(slot)) return;
+  const h = handlerAt(slot);
+  const c = contextAt(h.ctx);
+  if (isTimer(h)) wheelRemove(loopAt(c.loop).wheel, slot);
+  else if (fdOwner(h.fd) == slot) setFdOwner(h.fd, NONE);
+  unlinkMissed(slot);
+  c.handlers--;
+  releaseHandler(slot);
+}
+
+/** New interest; bits already queued that it no longer wants are dropped when delivered. */
+export function modifyHandler(slot: i32, interest: i32): void {
+  if (isLiveSlot(slot) && !isTimer(handlerAt(slot))) handlerAt(slot).interest = interest & EV_ALL;
+}

@@ -1,0 +1,64 @@
+// The dispatch list: ranges per drain, nested appends, reset, growth.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { setup, addFd, dispatched, EV } from './harness.mjs';
+
+const test = suite('dispatch list');
+
+test('a nested drain appends after the current batch; reset empties the list', () => {
+  const { core, x, loop, global, producer } = setup();
+  const a = addFd(x, global, 3, EV.IN);
+  const b = addFd(x, global, 4, EV.IN);
+  producer.fd(3, a.seq, EV.IN);
+  const outerStart = x.drainStart();
+  const outerEnd = x.drain(loop, 0);
+  assert.equal([outerStart, outerEnd], [0, 1]);
+  // A callback of entry 0 polls: the new events land after the outer batch.
+  producer.fd(4, b.seq, EV.IN);
+  const innerStart = x.drainStart();
+  const innerEnd = x.drain(loop, 0);
+  assert.equal([innerStart, innerEnd], [1, 2]);
+  assert.equal(dispatched(core, 0, 2).map((e) => e.slot), [a.slot, b.slot]);
+  x.dispatchReset();
+  assert.is(x.drainStart(), 0);
+});
+
+test('ctxTakeMissed appends after what is already in the list', () => {
+  const { core, x, loop, global, ctx, producer } = setup();
+  const g = addFd(x, global, 3, EV.IN);
+  const c = addFd(x, ctx, 4, EV.IN);
+  x.ctxBlock(ctx);
+  producer.publish([{ fd: 4, seq: c.seq, bits: EV.IN }, { fd: 3, seq: g.seq, bits: EV.IN }]);
+  assert.is(x.drain(loop, 0), 1);
+  x.ctxUnblock(ctx);
+  assert.is(x.ctxTakeMissed(ctx), 2);
+  assert.equal(dispatched(core, 0, 2).map((e) => e.slot), [g.slot, c.slot]);
+});
+
+test('the list grows (and may move) without losing entries', () => {
+  const { core, x, loop, global, producer } = setup({ ringCapacity: 4096 });
+  const h = addFd(x, global, 3, EV.IN);
+  let end = 0;
+  for (let round = 0; round < 3; round++) {
+    producer.publish(Array.from({ length: 3000 }, () => ({ fd: 3, seq: h.seq, bits: EV.IN })));
+    end = x.drain(loop, 0);
+  }
+  assert.is(end, 9000);
+  const entries = dispatched(core, 0, end);
+  assert.ok(entries.every((e) => e.slot === h.slot && e.id === h.id && e.value === EV.IN));
+});
+
+test('a million timers: the handler table grows and every one fires once at its deadline', () => {
+  const { core, x, loop, global } = setup();
+  const N = 1_100_000;
+  for (let i = 0; i < N; i++) x.timerAdd(global, 1000 + (i % 5000), 0, 1);
+  assert.is(x.ctxStat(global, 4), N);
+  assert.is(x.loopNextDeadline(loop), 1000);
+  const end = x.drain(loop, 6000);
+  assert.is(end, N);
+  const entries = dispatched(core, end - 1, end);
+  assert.is(entries[0].value, 1);
+  assert.is(x.loopNextDeadline(loop), -1);
+});
+
+test.run();
