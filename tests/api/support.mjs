@@ -1,6 +1,6 @@
 // Real fds for the real-kernel suites: libc pipes through koffi (Node has no pipe() of its
 // own), FIFOs, and a regular file; plus waiting helpers with generous bounds.
-import { mkdtempSync, openSync, closeSync, writeFileSync } from 'node:fs';
+import { constants, mkdtempSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,12 +50,12 @@ export function closeAll() {
   opened.clear();
 }
 
-/** A FIFO opened read-write (so it never reports EOF on its own). */
+/** A non-blocking FIFO opened read-write (so it never reports EOF on its own). */
 export function fifo() {
   const dir = mkdtempSync(join(tmpdir(), 'evwheel-'));
   const path = join(dir, 'fifo');
   execFileSync('mkfifo', [path]);
-  const fd = openSync(path, 'r+');
+  const fd = openSync(path, constants.O_RDWR | constants.O_NONBLOCK);
   return { fd, path, close: () => closeSync(fd) };
 }
 
