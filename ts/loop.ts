@@ -55,6 +55,11 @@ export class Loop {
     return this.handlers;
   }
 
+  /** True once free() ran: a callback may close its own poll context mid-delivery. */
+  get isFreed(): boolean {
+    return this.freed;
+  }
+
   /** After a batch: re-arm one-shot fds in one call, let a waiting producer go on, arm the timer. */
   finish(): void {
     if (this.freed) return;

@@ -195,11 +195,12 @@ export class Runtime {
     this.enter(loop);
     let pending = false;
     try {
-      for (let round = 0; round < MAX_ROUNDS; round++) {
+      for (let round = 0; round < MAX_ROUNDS && !loop.isFreed; round++) {
         const collected = loop.threaded ? 0 : this.pollKernel(loop);
         const start = x.drainStart();
         const end = x.drain(loop.index, this.now());
         this.dispatch(start, end);
+        if (loop.isFreed) break;
         pending = x.loopPending(loop.index) !== 0;
         if (!pending && collected === 0) break;
       }
@@ -280,8 +281,12 @@ export class Runtime {
   private report(h: Handler, err: unknown): void {
     const ctx = h.context;
     if (ctx !== null && ctx.listenerCount('error') > 0) {
-      ctx.emit('error', err, h);
-      return;
+      try {
+        ctx.emit('error', err, h);
+        return;
+      } catch (listenerErr) {
+        err = listenerErr; // a throwing listener must not cost the rest of the batch either
+      }
     }
     process.nextTick(() => {
       throw err;

@@ -81,3 +81,43 @@ for (const mode of MODES) {
 
   test.run();
 }
+
+const edge = suite('context lifecycle: edges of dispatch');
+edge.after.each(() => closeAll());
+
+edge('a callback may close its own context, poll mode included', async () => {
+  for (const mode of MODES) {
+    const ctx = AsyncContext.create({ mode });
+    const pipes = [pipe(), pipe()];
+    let calls = 0;
+    pipes.forEach(([r]) => ctx.setEventHandler(r, Events.IN, () => { calls++; ctx.close(); }));
+    for (const [, w] of pipes) writeBytes(w);
+    await until(() => ctx.closed, { tick: () => { if (!ctx.closed) ctx.poll(); } });
+    assert.is(calls, 1, `${mode}: the second handler was removed by close() and never called`);
+  }
+});
+
+edge("an 'error' listener that throws does not cost the rest of the batch", async () => {
+  const ctx = AsyncContext.create({ mode: 'poll' });
+  const uncaught = [];
+  const onUncaught = (e) => uncaught.push(e);
+  process.on('uncaughtException', onUncaught);
+  try {
+    ctx.on('error', () => { throw new Error('listener'); });
+    const [r1, w1] = pipe();
+    const [r2, w2] = pipe();
+    let second = 0;
+    ctx.setEventHandler(r1, Events.IN, () => { drain(r1); throw new Error('callback'); });
+    ctx.setEventHandler(r2, Events.IN, () => { second++; drain(r2); });
+    writeBytes(w1);
+    writeBytes(w2);
+    await until(() => second === 1, { tick: () => ctx.poll() });
+    await new Promise((res) => setImmediate(res));
+    assert.equal(uncaught.map((e) => e.message), ['listener']);
+  } finally {
+    process.off('uncaughtException', onUncaught);
+    ctx.close();
+  }
+});
+
+edge.run();
