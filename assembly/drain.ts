@@ -1,7 +1,7 @@
 // drain(loop, now): consume the loop's ring, then expire its timers; everything lands in the
 // dispatch list or in missed queues. Bounded per call so one busy producer cannot starve JS.
 
-import { NONE, KIND_FD, KIND_TIMER, FLAG_ONCE, STATE_TIMER } from './constants';
+import { NONE, KIND_FD, KIND_TIMER, KIND_RESCAN, FLAG_ONCE, STATE_TIMER } from './constants';
 import { handlerAt, fdOwner, effectiveMask } from './handlers';
 import { contextAt } from './contexts';
 import { Loop, loopAt } from './loops';
@@ -9,7 +9,7 @@ import { deliver } from './delivery';
 import { dispatchListEnd } from './dispatch';
 import { wheelAdvance, wheelInsert } from './wheel';
 import {
-  ringHead, ringTail, setRingTail, ringEntry, armBell, takeProducerWaiting, producerNow,
+  ringHead, ringTail, setRingTail, ringEntry, armBell, takeProducerWaiting, takeRescanRequested, producerNow,
 } from './ring';
 
 /** Ring entries consumed by one drain at most; the rest waits for the next call (loopPending). */
@@ -19,6 +19,7 @@ export function drainLoop(loop: i32, nowNs: f64): i32 {
   const l = loopAt(loop);
   const consumed = consumeRing(loop, l);
   if (consumed > 0 && takeProducerWaiting(l.ring)) l.producerWaitingReported = 1;
+  if (takeRescanRequested(l.ring)) requestRescan(l);
   const producerTime = producerNow(l.ring);
   let now: i64 = nowNs >= 0 && nowNs < 9.0e18 ? <i64>nowNs : 0;
   if (producerTime > now) now = producerTime;
@@ -65,7 +66,11 @@ function consumeEntry(loop: i32, l: Loop, entry: usize): void {
     l.armedDeadline = -1; // the armed expiry happened: loopTimerToArm must arm the next one
     return;
   }
-  if (kind != KIND_FD) return; // RESCAN (signal mode) is handled outside the core for now
+  if (kind == KIND_RESCAN) {
+    requestRescan(l);
+    return;
+  }
+  if (kind != KIND_FD) return;
   const fd = atomic.load<i32>(entry, 0);
   const seq = atomic.load<u32>(entry, 4);
   const bits = <i32>atomic.load<u32>(entry, 8);
@@ -75,7 +80,8 @@ function consumeEntry(loop: i32, l: Loop, entry: usize): void {
     return;
   }
   const h = handlerAt(slot);
-  if (h.seq != seq || (h.flags & STATE_TIMER) || contextAt(h.ctx).loop != loop) {
+  // seq 0: a signal handler, which cannot know the seq, reporting the fd's current registration.
+  if ((seq != 0 && h.seq != seq) || (h.flags & STATE_TIMER) || contextAt(h.ctx).loop != loop) {
     countUnattributedStale(l);
     return;
   }
@@ -85,6 +91,16 @@ function consumeEntry(loop: i32, l: Loop, entry: usize): void {
     return;
   }
   deliver(slot, value);
+}
+
+/**
+ * The realtime signal queue overflowed, or the ring was full for a signal handler: readiness may
+ * have been lost, so TS has every fd polled (evw_loop_rescan). Timers too: the armed expiry may be
+ * among what was lost, so the timer is armed afresh.
+ */
+function requestRescan(l: Loop): void {
+  l.rescan = 1;
+  l.armedDeadline = -1;
 }
 
 /** A ring entry for an fd no live handler of this loop has (removed, or re-added: other seq). */

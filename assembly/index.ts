@@ -67,6 +67,15 @@ export function loopProducerWaiting(loop: i32): i32 {
   return waiting;
 }
 
+/** 1 once after a drain saw a RESCAN entry or rescanRequested: TS calls evw_loop_rescan, then drains again. */
+export function loopTakeRescan(loop: i32): i32 {
+  if (!isLiveLoop(loop)) return 0;
+  const l = loopAt(loop);
+  const rescan = l.rescan;
+  l.rescan = 0;
+  return rescan;
+}
+
 /** 1 if the last drain stopped at its batch limit with ring entries left: call drain again (no doorbell will come). */
 export function loopPending(loop: i32): i32 {
   return isLiveLoop(loop) ? loopAt(loop).pending : 0;

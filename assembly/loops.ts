@@ -29,6 +29,7 @@ import { wheelCreate, wheelFree } from './wheel';
   globalCtx: i32;
   pending: i32;             // 1: the last drain stopped at its batch limit with entries left
   producerWaitingReported: i32;
+  rescan: i32;              // 1: a RESCAN entry or rescanRequested was seen; TS must call evw_loop_rescan
   live: i32;
   nextFree: i32;
 }

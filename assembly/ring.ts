@@ -9,6 +9,7 @@ export const RING_TAIL: usize = 64;
 export const RING_BELL_ARMED: usize = 128;
 export const RING_CAPACITY: usize = 132;
 export const RING_PRODUCER_WAITING: usize = 136;
+export const RING_RESCAN_REQUESTED: usize = 140;
 export const RING_PRODUCER_NOW: usize = 144;
 export const RING_ENTRIES: usize = 192;
 export const ENTRY_SIZE: usize = 16;
@@ -68,6 +69,11 @@ export function takeProducerWaiting(ring: usize): bool {
   if (atomic.load<u32>(ring + RING_PRODUCER_WAITING) == 0) return false;
   atomic.store<u32>(ring + RING_PRODUCER_WAITING, 0);
   return true;
+}
+
+/** A signal handler found the ring full and dropped an entry: every fd must be polled again. */
+export function takeRescanRequested(ring: usize): bool {
+  return atomic.xchg<u32>(ring + RING_RESCAN_REQUESTED, 0) != 0;
 }
 
 export function producerNow(ring: usize): i64 {

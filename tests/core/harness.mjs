@@ -14,7 +14,7 @@ export const STAT = { dispatched: 0, missed: 1, coalesced: 2, staleDropped: 3, h
 export const EPOLLONESHOT = 2 ** 30;
 export const EPOLLET = 2 ** 31;
 
-const RING = { head: 0, tail: 64, bellArmed: 128, capacity: 132, producerWaiting: 136, producerNow: 144, entries: 192 };
+const RING = { head: 0, tail: 64, bellArmed: 128, capacity: 132, producerWaiting: 136, rescanRequested: 140, producerNow: 144, entries: 192 };
 
 /** A fresh core on a fresh shared memory, initialised. */
 export function loadCore() {
