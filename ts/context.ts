@@ -8,7 +8,6 @@ import {
 import type { FdCallback, FdHandler, Handler, Timer, TimerCallback } from './handler.js';
 import type { Loop } from './loop.js';
 import { runtime, type Runtime } from './runtime.js';
-import { assertModeSupported } from './modes.js';
 
 export interface ContextStats {
   /** Deliveries made (callbacks invoked or about to be). */
@@ -27,6 +26,8 @@ export interface ContextStats {
   ringHighWater: number;
   /** The current block count. */
   blockCount: number;
+  /** Signal mode: times the realtime queue overflowed and every fd of the thread was polled again. */
+  rescans: number;
 }
 
 /**
@@ -36,6 +37,8 @@ export interface ContextStats {
 export class AsyncContext extends EventEmitter {
   readonly mode: Mode;
   readonly maxHandlers: number;
+  /** Signal mode: the realtime signal number in use; undefined in other modes. */
+  readonly signal: number | undefined;
   readonly #rt: Runtime;
   readonly #loop: Loop;
   readonly #index: number;
@@ -48,6 +51,7 @@ export class AsyncContext extends EventEmitter {
     this.#rt = rt;
     this.mode = mode;
     this.maxHandlers = maxHandlers;
+    this.signal = mode === 'signal' ? loop.signal : undefined;
     this.#loop = loop;
     this.#index = rt.core.x.ctxCreate(loop.index, maxHandlers);
     rt.core.refresh();
@@ -55,10 +59,9 @@ export class AsyncContext extends EventEmitter {
 
   /** Creates a context; synchronous. Default mode 'thread', maxHandlers 1024. */
   static create(options?: ContextOptions): AsyncContext {
-    const { mode, maxHandlers } = checkContextOptions(options);
-    assertModeSupported(mode);
+    const { mode, maxHandlers, signal } = checkContextOptions(options);
     const rt = runtime();
-    const loop = mode === 'poll' ? rt.addLoop(false) : rt.thread();
+    const loop = mode === 'poll' ? rt.addLoop('poll') : mode === 'signal' ? rt.signal(signal) : rt.thread();
     return new AsyncContext(rt, mode, maxHandlers, loop);
   }
 
@@ -131,6 +134,7 @@ export class AsyncContext extends EventEmitter {
       missedPending: x.ctxStat(i, STAT.missedPending),
       ringHighWater: x.ctxStat(i, STAT.ringHighWater),
       blockCount: x.ctxBlockCount(i),
+      rescans: this.#loop.rescans,
     };
   }
 

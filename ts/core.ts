@@ -14,6 +14,7 @@ export interface CoreExports {
   loopTimerToArm(loop: number): number;
   loopProducerWaiting(loop: number): number;
   loopPending(loop: number): number;
+  loopTakeRescan(loop: number): number;
   ctxCreate(loop: number, maxHandlers: number): number;
   ctxDestroy(ctx: number): void;
   ctxBlock(ctx: number): number;

@@ -5,13 +5,11 @@ import {
 } from './events.js';
 import { FdHandler, Timer, type FdCallback, type Handler, type TimerCallback } from './handler.js';
 import type { Loop } from './loop.js';
-import { assertModeSupported } from './modes.js';
 import { runtime } from './runtime.js';
 
 function globalLoop(mode: Mode): Loop {
-  assertModeSupported(mode);
   const rt = runtime();
-  return mode === 'poll' ? rt.globalPoll() : rt.thread();
+  return mode === 'poll' ? rt.globalPoll() : mode === 'signal' ? rt.signal(undefined) : rt.thread();
 }
 
 /** A handler with no context: never blocked, dispatched at once. */
@@ -53,8 +51,15 @@ export function removeHandler(idOrHandler: number | Handler): void {
 export function modifyHandler(fd: number, events: number): void {
   checkFd(fd);
   checkEvents(events);
-  const h = runtime().findByFd(fd);
-  if (!h) throw new EvwheelError('ERR_HANDLER_NOT_FOUND', `fd ${fd} has no handler`);
+  const rt = runtime();
+  const h = rt.findByFd(fd);
+  if (!h) {
+    const owner = rt.kernel.fdOwnerTid(fd);
+    if (owner > 0 && owner !== rt.kernel.threadTid()) {
+      throw new EvwheelError('ERR_WRONG_THREAD', `fd ${fd}: its handler belongs to another thread; modify it there`);
+    }
+    throw new EvwheelError('ERR_HANDLER_NOT_FOUND', `fd ${fd} has no handler`);
+  }
   h.modify(events);
 }
 

@@ -23,4 +23,16 @@ export interface Kernel {
   stop(loop: LoopHandle): number;
   wake(loop: LoopHandle): number;
   poll(loop: LoopHandle): number;
+
+  // ---- signal mode (docs/INTERNALS.md "Signal loops") ----
+  /** The realtime signal to use: `requested`, or 0 for the default. Installs nothing. */
+  signalChoose(requested: number): number;
+  /** This thread's signal loop; the kernel signals the calling thread. */
+  loopNewSignal(memory: Uint8Array, ringOffset: number, bellFd: number, signo: number): LoopHandle | number;
+  /** After an overflow: flush queued signals, poll every fd into the ring. */
+  rescan(loop: LoopHandle): number;
+  /** The OS thread whose loop holds `fd`, 0 if none. */
+  fdOwnerTid(fd: number): number;
+  /** The calling OS thread. */
+  threadTid(): number;
 }

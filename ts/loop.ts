@@ -2,53 +2,71 @@ import type { Core } from './core.js';
 import { errnoError } from './errors.js';
 import type { Kernel, LoopHandle } from './kernel.js';
 
-/** Ring sizes in entries: the progress thread batches more than a poll() call ever collects. */
-export const THREAD_RING_ENTRIES = 4096;
+/** Ring sizes in entries: asynchronous producers batch more than a poll() call ever collects. */
+export const ASYNC_RING_ENTRIES = 4096;
 export const POLL_RING_ENTRIES = 256;
 
 /**
- * One delivery group: an epoll set (and for `threaded`, a progress thread, timerfd and eventfd)
- * in the shim, a ring and a timer wheel in the core, and a global context for handlers
- * registered without one. See docs/INTERNALS.md "Loops".
+ * - `thread`: a progress thread (epoll + timerfd) fills the ring and rings the doorbell.
+ * - `signal`: the kernel signals this JS thread; the shim's handler fills the ring.
+ * - `poll`: nothing happens until poll() asks the kernel (epoll_wait with timeout 0).
+ */
+export type LoopKind = 'thread' | 'signal' | 'poll';
+
+/**
+ * One delivery group: the shim's side (epoll set or signal state, thread, timer) and the core's
+ * (ring, timer wheel), plus a global context for handlers registered without one. See
+ * docs/INTERNALS.md "Loops" and "Signal loops".
  */
 export class Loop {
   readonly index: number;
   readonly handle: LoopHandle;
   readonly globalCtx: number;
-  /** Live handlers; the progress thread runs exactly while this is non-zero. */
+  /** Rescans after a signal-queue overflow (signal loops). */
+  rescans = 0;
+  /** Live handlers; the thread runs (the signal handler is installed) exactly while non-zero. */
   private handlers = 0;
   private freed = false;
 
   constructor(
     private readonly core: Core,
     private readonly kernel: Kernel,
-    readonly threaded: boolean,
+    readonly kind: LoopKind,
     bellFd: number,
+    readonly signal = 0,
   ) {
     const x = core.x;
-    this.index = x.loopCreate(threaded ? THREAD_RING_ENTRIES : POLL_RING_ENTRIES);
+    this.index = x.loopCreate(kind === 'poll' ? POLL_RING_ENTRIES : ASYNC_RING_ENTRIES);
     core.refresh();
-    const handle = kernel.loopNew(core.bytes, x.loopRingOffset(this.index), bellFd, threaded);
+    const ringOffset = x.loopRingOffset(this.index);
+    const handle = kind === 'signal'
+      ? kernel.loopNewSignal(core.bytes, ringOffset, bellFd, signal)
+      : kernel.loopNew(core.bytes, ringOffset, bellFd, kind === 'thread');
     if (typeof handle === 'number') {
       x.loopDestroy(this.index);
-      throw errnoError(handle, 'evw_loop_new', 'creating a delivery loop');
+      throw errnoError(handle, kind === 'signal' ? 'evw_loop_new_signal' : 'evw_loop_new', `creating a ${kind} loop`);
     }
     this.handle = handle;
     this.globalCtx = x.ctxCreate(this.index, 0);
   }
 
-  /** Called before a handler is registered: starts the progress thread for the first one. */
+  /** Events arrive without being asked for (and so a timer must be armed in the kernel). */
+  get isAsync(): boolean {
+    return this.kind !== 'poll';
+  }
+
+  /** Called before a handler is registered: the first one starts the thread or installs the signal handler. */
   retain(): void {
-    if (this.handlers === 0 && this.threaded) {
+    if (this.handlers === 0 && this.isAsync) {
       const rc = this.kernel.start(this.handle);
-      if (rc < 0) throw errnoError(rc, 'pthread_create', 'starting the progress thread');
+      if (rc < 0) throw errnoError(rc, this.kind === 'thread' ? 'pthread_create' : 'sigaction', `starting ${this.kind} delivery`);
     }
     this.handlers++;
   }
 
-  /** Called after a handler is gone: the last one stops and joins the progress thread. */
+  /** Called after a handler is gone: the last one stops the thread (joined) or the signal delivery. */
   release(): void {
-    if (--this.handlers === 0 && this.threaded) this.kernel.stop(this.handle);
+    if (--this.handlers === 0 && this.isAsync) this.kernel.stop(this.handle);
   }
 
   get handlerCount(): number {
@@ -58,6 +76,26 @@ export class Loop {
   /** True once free() ran: a callback may close its own poll context mid-delivery. */
   get isFreed(): boolean {
     return this.freed;
+  }
+
+  /** Poll loops: asks the kernel what is ready now, into the ring. */
+  collect(): number {
+    const n = this.kernel.poll(this.handle);
+    if (n < 0) throw errnoError(n, 'epoll_wait', 'poll');
+    return n;
+  }
+
+  /**
+   * Signal loops: if the realtime queue overflowed (or the ring was full for the handler), the
+   * kernel's readiness must be read again: flush the stale signals, poll every fd into the ring.
+   * Returns whether there is something new to drain.
+   */
+  rescanIfNeeded(): boolean {
+    if (this.kind !== 'signal' || !this.core.x.loopTakeRescan(this.index)) return false;
+    this.rescans++;
+    const rc = this.kernel.rescan(this.handle);
+    if (rc < 0) throw errnoError(rc, 'poll', 'rescanning after a signal-queue overflow');
+    return true;
   }
 
   /** After a batch: re-arm one-shot fds in one call, let a waiting producer go on, arm the timer. */
@@ -70,14 +108,14 @@ export class Loop {
     this.armTimer();
   }
 
-  /** Threaded loops sleep until the wheel's next deadline; the core says when that moved earlier. */
+  /** Asynchronous loops sleep until the wheel's next deadline; the core says when that moved earlier. */
   armTimer(): void {
-    if (!this.threaded || this.freed) return;
+    if (!this.isAsync || this.freed) return;
     const deadline = this.core.x.loopTimerToArm(this.index);
     if (deadline >= 0) this.kernel.armTimer(this.handle, deadline);
   }
 
-  /** Stops the thread (if any), closes the loop's fds and releases its core state. */
+  /** Stops the thread or signal delivery, closes the loop's fds, releases its core state. */
   free(): void {
     if (this.freed) return;
     this.releaseKernel();

@@ -11,6 +11,16 @@ function shimPath(): string {
 
 let loaded: Kernel | undefined;
 
+/**
+ * The shim is also a Node-API module whose only job is an environment cleanup hook: it frees
+ * this JS thread's loops when the thread's environment is torn down, which is the one moment
+ * `worker.terminate()` leaves — no JS runs then — before the Wasm memory the progress thread
+ * writes into is freed. Loaded once per JS thread (this module is instantiated per thread).
+ */
+function attachThreadCleanup(path: string): void {
+  process.dlopen({ exports: {} } as NodeJS.Module, path);
+}
+
 /** The C shim, loaded once per process (koffi shares the library between worker threads). */
 export function nativeKernel(): Kernel {
   if (loaded) return loaded;
@@ -38,7 +48,13 @@ export function nativeKernel(): Kernel {
     stop: lib.func('evw_loop_stop', 'int', [Loop]),
     wake: lib.func('evw_loop_wake', 'int', [Loop]),
     poll: lib.func('evw_loop_poll', 'int', [Loop]),
+    signalChoose: lib.func('int evw_signal_choose(int requested)'),
+    loopNewSignal: lib.func('evw_loop_new_signal', Loop, ['uint8_t *', 'uint32_t', 'int', 'int', koffi.out(koffi.pointer('int'))]),
+    rescan: lib.func('evw_loop_rescan', 'int', [Loop]),
+    fdOwnerTid: lib.func('int evw_fd_owner_tid(int fd)'),
+    gettid: koffi.load('libc.so.6').func('int gettid(void)'),
   };
+  attachThreadCleanup(path);
   const err = [0];
   loaded = {
     clockNs: () => f.clock(),
@@ -58,6 +74,14 @@ export function nativeKernel(): Kernel {
     stop: (loop) => f.stop(loop),
     wake: (loop) => f.wake(loop),
     poll: (loop) => f.poll(loop),
+    signalChoose: (requested) => f.signalChoose(requested),
+    loopNewSignal(memory, ringOffset, bellFd, signo) {
+      const loop = f.loopNewSignal(memory, ringOffset, bellFd, signo, err) as LoopHandle | null;
+      return loop ? loop : err[0] < 0 ? err[0] : -12;
+    },
+    rescan: (loop) => f.rescan(loop),
+    fdOwnerTid: (fd) => f.fdOwnerTid(fd),
+    threadTid: () => f.gettid(),
   };
   return loaded;
 }

@@ -6,7 +6,7 @@ import { EvwheelError, errnoError } from './errors.js';
 import { checkEvents } from './events.js';
 import { FdHandler, Timer, type FdCallback, type Handler, type TimerCallback } from './handler.js';
 import type { Kernel } from './kernel.js';
-import { Loop } from './loop.js';
+import { Loop, type LoopKind } from './loop.js';
 import { nativeKernel } from './native.js';
 
 /** Ring drains per delivery before yielding to Node's loop (the rest waits, nothing is lost). */
@@ -33,6 +33,7 @@ export class Runtime {
   private readonly byFd = new Map<number, FdHandler>();
   private bell: { socket: Socket; writeFd: number } | undefined;
   private threadLoop: Loop | undefined;
+  private signalLoop: Loop | undefined;
   private globalPollLoop: Loop | undefined;
   private readonly loops = new Set<Loop>();
   /** Loops touched by the current (possibly nested) dispatch; finished when the outermost ends. */
@@ -40,7 +41,7 @@ export class Runtime {
   private depth = 0;
   private refs = 0;
   private shutDown = false;
-  private redeliveryScheduled = false;
+  private readonly redeliveryScheduled = new Set<Loop>();
 
   constructor(kernel: Kernel) {
     this.kernel = kernel;
@@ -53,27 +54,42 @@ export class Runtime {
 
   /** The thread's progress-thread loop, created (without a thread) on first use. */
   thread(): Loop {
-    if (!this.threadLoop) {
-      this.threadLoop = this.addLoop(true);
-    }
+    if (!this.threadLoop) this.threadLoop = this.addLoop('thread');
     return this.threadLoop;
+  }
+
+  /**
+   * The thread's signal loop, created on first use with `requested` or the default signal. All
+   * signal-mode handlers of a JS thread share one signal (and one POSIX timer).
+   */
+  signal(requested: number | undefined): Loop {
+    if (this.signalLoop) {
+      if (requested !== undefined && requested !== this.signalLoop.signal) {
+        throw new EvwheelError('ERR_NOT_SUPPORTED', `signal ${requested} was asked for, but this thread's signal mode already uses signal ${this.signalLoop.signal}`);
+      }
+      return this.signalLoop;
+    }
+    const signo = this.kernel.signalChoose(requested ?? 0);
+    if (signo < 0) throw signalChoiceError(signo, requested);
+    this.signalLoop = this.addLoop('signal', signo);
+    return this.signalLoop;
   }
 
   /** The loop of global poll-mode handlers. */
   globalPoll(): Loop {
-    if (!this.globalPollLoop) this.globalPollLoop = this.addLoop(false);
+    if (!this.globalPollLoop) this.globalPollLoop = this.addLoop('poll');
     return this.globalPollLoop;
   }
 
   /** The loops that hold global handlers, as far as they exist. */
   globalLoops(): Loop[] {
-    return [this.globalPollLoop, this.threadLoop].filter((l): l is Loop => l !== undefined);
+    return [this.globalPollLoop, this.threadLoop, this.signalLoop].filter((l): l is Loop => l !== undefined);
   }
 
-  /** A poll-mode context's own loop: its poll() must not collect other contexts' events. */
-  addLoop(threaded: boolean): Loop {
+  /** Poll-mode contexts get a loop each: their poll() must not collect other contexts' events. */
+  addLoop(kind: LoopKind, signo = 0): Loop {
     this.assertAlive();
-    const loop = new Loop(this.core, this.kernel, threaded, threaded ? this.ensureBell() : -1);
+    const loop = new Loop(this.core, this.kernel, kind, kind === 'poll' ? -1 : this.ensureBell(), signo);
     this.loops.add(loop);
     return loop;
   }
@@ -82,7 +98,6 @@ export class Runtime {
     loop.free();
     this.loops.delete(loop);
     if (loop === this.globalPollLoop) this.globalPollLoop = undefined;
-    if (loop === this.threadLoop) this.threadLoop = undefined;
   }
 
   // ---- registration ------------------------------------------------------------------------
@@ -196,18 +211,19 @@ export class Runtime {
     let pending = false;
     try {
       for (let round = 0; round < MAX_ROUNDS && !loop.isFreed; round++) {
-        const collected = loop.threaded ? 0 : this.pollKernel(loop);
+        const collected = loop.kind === 'poll' ? loop.collect() : 0;
         const start = x.drainStart();
         const end = x.drain(loop.index, this.now());
         this.dispatch(start, end);
         if (loop.isFreed) break;
+        const rescanned = loop.rescanIfNeeded();
         pending = x.loopPending(loop.index) !== 0;
-        if (!pending && collected === 0) break;
+        if (!pending && collected === 0 && !rescanned) break;
       }
     } finally {
       this.leave();
     }
-    if (pending && loop.threaded) this.scheduleRedelivery(loop);
+    if (pending && loop.isAsync) this.scheduleRedelivery(loop);
   }
 
   /** Delivers a context's missed queue, in the order events were first missed. */
@@ -221,12 +237,6 @@ export class Runtime {
     } finally {
       this.leave();
     }
-  }
-
-  private pollKernel(loop: Loop): number {
-    const n = this.kernel.poll(loop.handle);
-    if (n < 0) throw errnoError(n, 'epoll_wait', 'poll');
-    return n;
   }
 
   private enter(loop: Loop): void {
@@ -293,12 +303,13 @@ export class Runtime {
     });
   }
 
+  /** A drain stopped at its batch limit: the rest comes on the next turn, no doorbell needed. */
   private scheduleRedelivery(loop: Loop): void {
-    if (this.redeliveryScheduled) return;
-    this.redeliveryScheduled = true;
+    if (this.redeliveryScheduled.has(loop)) return;
+    this.redeliveryScheduled.add(loop);
     setImmediate(() => {
-      this.redeliveryScheduled = false;
-      if (!this.shutDown) this.deliver(loop);
+      this.redeliveryScheduled.delete(loop);
+      if (!this.shutDown && !loop.isFreed) this.deliver(loop);
     });
   }
 
@@ -311,7 +322,9 @@ export class Runtime {
     if (rc < 0) throw errnoError(rc, 'pipe2', 'creating the doorbell');
     const socket = new Socket({ fd: fds[0], readable: true, writable: false });
     socket.on('data', () => {
-      if (this.threadLoop && !this.shutDown) this.deliver(this.threadLoop);
+      if (this.shutDown) return;
+      if (this.threadLoop) this.deliver(this.threadLoop);
+      if (this.signalLoop) this.deliver(this.signalLoop);
     });
     if (this.refs === 0) socket.unref();
     this.bell = { socket, writeFd: fds[1] };
@@ -339,6 +352,14 @@ export class Runtime {
     if (code === E_HANDLER_EXISTS) return new EvwheelError('ERR_HANDLER_EXISTS', `${subject}: the file descriptor already has a handler in this process`);
     return new EvwheelError('ERR_INVALID_ARG', `${subject}: rejected by the core (${code})`);
   }
+}
+
+function signalChoiceError(rc: number, requested: number | undefined): EvwheelError {
+  const which = requested === undefined ? 'the default signal' : `signal ${requested}`;
+  if (rc === -22) return new EvwheelError('ERR_INVALID_ARG', `${which} is not a realtime signal (SIGRTMIN..SIGRTMAX)`, { errno: 22, syscall: 'sigaction' });
+  if (rc === -16) return new EvwheelError('ERR_NOT_SUPPORTED', `${which} already has a handler installed by someone else`, { errno: 16, syscall: 'sigaction' });
+  if (rc === -11) return new EvwheelError('ERR_NOT_SUPPORTED', 'no realtime signal is free (every one has a handler)', { errno: 11, syscall: 'sigaction' });
+  return errnoError(rc, 'sigaction', `choosing ${which}`);
 }
 
 let current: Runtime | undefined;

@@ -140,9 +140,9 @@ test('options that are not an object', () => {
   throwsCode(() => AsyncContext.create(null), 'ERR_INVALID_ARG');
 });
 
-test("signal mode is refused with ERR_NOT_SUPPORTED until it is implemented", () => {
-  throwsCode(() => AsyncContext.create({ mode: 'signal' }), 'ERR_NOT_SUPPORTED');
-  throwsCode(() => addTimer('signal', 1, noop), 'ERR_NOT_SUPPORTED');
+test('a signal that is not a realtime signal, or not a number', () => {
+  throwsCode(() => AsyncContext.create({ mode: 'signal', signal: 2 }), 'ERR_INVALID_ARG');
+  for (const s of [0, 65, 1.5, '40']) throwsCode(() => AsyncContext.create({ mode: 'signal', signal: s }), 'ERR_INVALID_ARG');
 });
 
 test.run();

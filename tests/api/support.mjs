@@ -86,4 +86,4 @@ export function pump(ctx) {
   return ctx.mode === 'poll' ? () => ctx.poll() : undefined;
 }
 
-export const MODES = ['thread', 'poll'];
+export const MODES = ['thread', 'signal', 'poll'];

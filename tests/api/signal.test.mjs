@@ -1,0 +1,112 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFile } from 'node:child_process';
+import { readFileSync, promises as fsp } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import koffi from 'koffi';
+import { AsyncContext, Events, EvwheelError } from 'evwheel';
+import { closeAll, drain, pipe, until, writeBytes } from './support.mjs';
+
+const libc = koffi.load('libc.so.6');
+const fcntl = libc.func('int fcntl(int fd, int cmd, int arg)');
+const F_GETFL = 3;
+const F_GETSIG = 11;
+const O_ASYNC = 0o20000;
+
+/** Signals this process catches, from /proc (SigCgt is a hex mask, bit n-1 for signal n). */
+function caught(signo) {
+  const mask = BigInt('0x' + readFileSync('/proc/self/status', 'utf8').match(/SigCgt:\s*([0-9a-f]+)/)[1]);
+  return ((mask >> BigInt(signo - 1)) & 1n) === 1n;
+}
+
+const test = suite('signal mode');
+test.after.each(() => closeAll());
+
+test('uses a realtime signal, shared by the thread\'s signal contexts', () => {
+  const a = AsyncContext.create({ mode: 'signal' });
+  const b = AsyncContext.create({ mode: 'signal' });
+  try {
+    assert.ok(a.signal >= 34 && a.signal <= 64, `signal ${a.signal}`);
+    assert.is(b.signal, a.signal);
+    const other = a.signal === 64 ? 63 : a.signal + 1;
+    assert.throws(() => AsyncContext.create({ mode: 'signal', signal: other }),
+      (e) => e instanceof EvwheelError && e.code === 'ERR_NOT_SUPPORTED');
+    AsyncContext.create({ mode: 'signal', signal: a.signal }).close();
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+test('the handler is installed only while handlers exist, and the old disposition comes back', () => {
+  const ctx = AsyncContext.create({ mode: 'signal' });
+  const signo = ctx.signal;
+  assert.not.ok(caught(signo), 'no handler before the first registration');
+  const t = ctx.addTimer(1000, () => {});
+  assert.ok(caught(signo));
+  t.remove();
+  assert.not.ok(caught(signo), 'restored after the last removal');
+  ctx.close();
+});
+
+test('the fd is left as found: O_ASYNC cleared and F_SETSIG reset on removal', () => {
+  const ctx = AsyncContext.create({ mode: 'signal' });
+  const [r] = pipe();
+  const flags = fcntl(r, F_GETFL, 0);
+  const sig = fcntl(r, F_GETSIG, 0);
+  const h = ctx.setEventHandler(r, Events.IN, () => drain(r));
+  assert.is(fcntl(r, F_GETFL, 0) & O_ASYNC, O_ASYNC);
+  assert.is(fcntl(r, F_GETSIG, 0), ctx.signal);
+  h.remove();
+  assert.is(fcntl(r, F_GETFL, 0), flags);
+  assert.is(fcntl(r, F_GETSIG, 0), sig);
+  ctx.close();
+});
+
+test('fs, child_process and loopback networking keep working under a 0.1 ms signal timer', async () => {
+  const ctx = AsyncContext.create({ mode: 'signal' });
+  let expirations = 0;
+  ctx.addTimer(0.1, (n) => { expirations += n; });
+  const server = createServer((s) => s.pipe(s));
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const file = join(tmpdir(), `evwheel-signal-${process.pid}`);
+    const payload = Buffer.alloc(256 * 1024, 7);
+    for (let i = 0; i < 20; i++) {
+      await fsp.writeFile(file, payload);
+      assert.equal(await fsp.readFile(file), payload);
+      const out = await new Promise((res, rej) => execFile('sh', ['-c', 'echo ok'], (e, so) => (e ? rej(e) : res(so))));
+      assert.is(out, 'ok\n');
+      const echoed = await new Promise((res, rej) => {
+        const c = connect(server.address().port, '127.0.0.1');
+        const chunks = [];
+        c.on('data', (d) => { chunks.push(d); if (Buffer.concat(chunks).length === payload.length) c.end(); });
+        c.on('end', () => res(Buffer.concat(chunks)));
+        c.on('error', rej);
+        c.write(payload);
+      });
+      assert.equal(echoed, payload);
+    }
+    await fsp.rm(file);
+    assert.ok(expirations > 100, `the timer ran meanwhile (${expirations} expirations)`);
+  } finally {
+    server.close();
+    ctx.close();
+  }
+});
+
+test('a signal-mode fd handler sees every write after a drain', async () => {
+  const ctx = AsyncContext.create({ mode: 'signal' });
+  const [r, w] = pipe();
+  let bytes = 0;
+  ctx.setEventHandler(r, Events.IN, () => { bytes += drain(r); });
+  for (let i = 1; i <= 50; i++) {
+    writeBytes(w, 2);
+    await until(() => bytes === 2 * i);
+  }
+  ctx.close();
+});
+
+test.run();

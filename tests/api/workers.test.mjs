@@ -1,0 +1,82 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readdirSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { AsyncContext, Events, modifyHandler } from 'evwheel';
+import { MODES, closeAll, drain, pipe, sleep, until, writeBytes } from './support.mjs';
+
+const script = new URL('./fixtures/worker.mjs', import.meta.url);
+const threads = () => readdirSync('/proc/self/task').length;
+
+/** Starts a worker on `fds`; resolves once it has registered them. */
+function startWorker(mode, fds) {
+  const worker = new Worker(script, { workerData: { mode, fds } });
+  const state = { worker, bytes: 0, closed: false, error: undefined };
+  worker.on('error', (e) => { state.error = e; });
+  return new Promise((resolve, reject) => {
+    worker.on('message', (m) => {
+      if (m.ready) resolve(state);
+      if (typeof m.bytes === 'number') state.bytes = m.bytes;
+      if (m.closed) state.closed = true;
+    });
+    worker.on('error', reject);
+  });
+}
+
+const test = suite('worker threads');
+test.after.each(() => closeAll());
+
+for (const mode of MODES) {
+  test(`eight workers, each with its own ${mode} context, receive what the main thread writes`, async () => {
+    const before = threads();
+    const lanes = Array.from({ length: 8 }, () => [pipe(), pipe()]);
+    const workers = await Promise.all(lanes.map((pipes) => startWorker(mode, pipes.map(([r]) => r))));
+    for (let round = 1; round <= 5; round++) {
+      for (const pipes of lanes) for (const [, w] of pipes) writeBytes(w, 7);
+      await until(() => workers.every((s) => s.bytes === round * 14), { ms: 10000 });
+    }
+    for (const s of workers) s.worker.postMessage('close');
+    await until(() => workers.every((s) => s.closed), { ms: 10000 });
+    await Promise.all(workers.map((s) => s.worker.terminate()));
+    assert.ok(workers.every((s) => !s.error), String(workers.find((s) => s.error)?.error));
+    await until(() => threads() <= before, { ms: 10000 });
+  });
+
+  test(`a ${mode} worker terminated mid-stream releases its thread, timer, signals and fds; the others go on`, async () => {
+    const before = threads();
+    const [victimPipe, survivorPipe] = [pipe(), pipe()];
+    const victim = await startWorker(mode, [victimPipe[0]]);
+    const survivor = await startWorker(mode, [survivorPipe[0]]);
+    const writer = setInterval(() => { writeBytes(victimPipe[1], 1); writeBytes(survivorPipe[1], 1); }, 1);
+    try {
+      await until(() => victim.bytes > 10 && survivor.bytes > 10, { ms: 10000 });
+      await victim.worker.terminate();
+      const at = survivor.bytes;
+      await until(() => survivor.bytes > at + 10, { ms: 10000 });
+    } finally {
+      clearInterval(writer);
+    }
+    // The victim's fd is free again: one handler per fd, and its registration is gone.
+    const ctx = AsyncContext.create({ mode });
+    const h = ctx.setEventHandler(victimPipe[0], Events.IN, () => drain(victimPipe[0]));
+    h.remove();
+    ctx.close();
+    survivor.worker.postMessage('close');
+    await until(() => survivor.closed, { ms: 10000 });
+    await survivor.worker.terminate();
+    await until(() => threads() <= before, { ms: 10000 });
+  });
+}
+
+test('modifyHandler from another thread throws ERR_WRONG_THREAD', async () => {
+  const [r] = pipe();
+  const s = await startWorker('thread', [r]);
+  try {
+    assert.throws(() => modifyHandler(r, Events.OUT), (e) => e.code === 'ERR_WRONG_THREAD');
+  } finally {
+    await s.worker.terminate();
+  }
+  await sleep(10);
+});
+
+test.run();
