@@ -63,14 +63,15 @@ export class Runtime {
    * signal-mode handlers of a JS thread share one signal (and one POSIX timer).
    */
   signal(requested: number | undefined): Loop {
+    if (this.signalLoop && requested === undefined) return this.signalLoop;
+    const signo = this.kernel.signalChoose(requested ?? 0);
+    if (signo < 0) throw signalChoiceError(signo, requested);
     if (this.signalLoop) {
-      if (requested !== undefined && requested !== this.signalLoop.signal) {
-        throw new EvwheelError('ERR_NOT_SUPPORTED', `signal ${requested} was asked for, but this thread's signal mode already uses signal ${this.signalLoop.signal}`);
+      if (signo !== this.signalLoop.signal) {
+        throw new EvwheelError('ERR_NOT_SUPPORTED', `signal ${signo} was asked for, but this thread's signal mode already uses signal ${this.signalLoop.signal}`);
       }
       return this.signalLoop;
     }
-    const signo = this.kernel.signalChoose(requested ?? 0);
-    if (signo < 0) throw signalChoiceError(signo, requested);
     this.signalLoop = this.addLoop('signal', signo);
     return this.signalLoop;
   }

@@ -1,13 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AsyncContext, Events } from 'evwheel';
-import { MODES, closeAll, drain, pipe, pump, sleep, until, writeBytes } from './support.mjs';
+import { MODES, closeAll, drain, pipe, pump, settle, sleep, until, writeBytes } from './support.mjs';
 
-/** Gives the events time to reach the core (and, if the context is blocked, its missed queue). */
-async function settle(ctx, ms = 30) {
-  const end = performance.now() + ms;
-  while (performance.now() < end) { pump(ctx)?.(); await sleep(2); }
-}
 
 for (const mode of MODES) {
   const test = suite(`blocking and missed events (${mode})`);

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AsyncContext, Events } from 'evwheel';
-import { MODES, closeAll, drain, fifo, pipe, pump, until, writeBytes } from './support.mjs';
+import { MODES, closeAll, drain, fifo, pipe, pump, until, writeBytes, settle } from './support.mjs';
 
 for (const mode of MODES) {
   const test = suite(`fd events (${mode})`);
@@ -26,7 +26,7 @@ for (const mode of MODES) {
     writeBytes(w);
     await until(() => calls >= 3, { tick: pump(ctx) });
     const settled = calls;
-    for (let i = 0; i < 20; i++) { pump(ctx)?.(); await new Promise((res) => setTimeout(res, 2)); }
+    await settle(ctx, 40)
     assert.is(calls, settled);
   });
 
@@ -64,7 +64,7 @@ for (const mode of MODES) {
     ctx.setEventHandler(r, Events.IN, () => { calls++; }, { edge: true });
     writeBytes(w);
     await until(() => calls === 1, { tick: pump(ctx) });
-    for (let i = 0; i < 10; i++) { pump(ctx)?.(); await new Promise((res) => setTimeout(res, 2)); }
+    await settle(ctx, 20)
     assert.is(calls, 1);
     writeBytes(w);
     await until(() => calls === 2, { tick: pump(ctx) });
@@ -77,7 +77,7 @@ for (const mode of MODES) {
     writeBytes(w);
     await until(() => calls === 1, { tick: pump(ctx) });
     assert.is(h.active, false);
-    for (let i = 0; i < 10; i++) { pump(ctx)?.(); await new Promise((res) => setTimeout(res, 2)); }
+    await settle(ctx, 20)
     assert.is(calls, 1);
     const again = ctx.setEventHandler(r, Events.IN, () => {});
     again.remove();

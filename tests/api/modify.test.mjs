@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AsyncContext, Events, modifyHandler } from 'evwheel';
-import { MODES, closeAll, drain, pipe, pump, sleep, until, writeBytes } from './support.mjs';
+import { MODES, closeAll, drain, pipe, pump, sleep, until, writeBytes, settle } from './support.mjs';
 
 for (const mode of MODES) {
   const test = suite(`modify (${mode})`);
@@ -16,7 +16,7 @@ for (const mode of MODES) {
     h.modify(0);
     assert.is(h.events, 0);
     writeBytes(w);
-    for (let i = 0; i < 15; i++) { pump(ctx)?.(); await sleep(2); }
+    await settle(ctx, 30)
     assert.is(calls, 0);
     h.modify(Events.IN);
     await until(() => calls === 1, { tick: pump(ctx) });
@@ -26,7 +26,7 @@ for (const mode of MODES) {
     const [r, w] = pipe();
     const seen = [];
     const h = ctx.setEventHandler(w, Events.IN, (e) => { seen.push(e); h.modify(0); });
-    for (let i = 0; i < 10; i++) { pump(ctx)?.(); await sleep(2); }
+    await settle(ctx, 20)
     assert.equal(seen, [], 'a write end never becomes readable');
     h.modify(Events.OUT);
     await until(() => seen.length === 1, { tick: pump(ctx) });

@@ -1,12 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AsyncContext, Events, removeHandler } from 'evwheel';
-import { MODES, closeAll, drain, pipe, pump, sleep, until, writeBytes } from './support.mjs';
+import { MODES, closeAll, drain, pipe, pump, settle, sleep, until, writeBytes, deliverAsOneBatch } from './support.mjs';
 
-async function settle(ctx, ms = 30) {
-  const end = performance.now() + ms;
-  while (performance.now() < end) { pump(ctx)?.(); await sleep(2); }
-}
 
 for (const mode of MODES) {
   const test = suite(`removal (${mode})`);
@@ -32,12 +28,7 @@ for (const mode of MODES) {
     let h1, h2;
     h1 = ctx.setEventHandler(r1, Events.IN, () => { calls.push(1); h2.remove(); drain(r1); });
     h2 = ctx.setEventHandler(r2, Events.IN, () => { calls.push(2); h1.remove(); drain(r2); });
-    ctx.block();
-    writeBytes(w1);
-    writeBytes(w2);
-    await until(() => ctx.stats().missedPending === 2, { tick: pump(ctx) });
-    ctx.unblock();
-    ctx.checkMissed();
+    await deliverAsOneBatch(ctx, [w1, w2]);
     assert.is(calls.length, 1, `only one of the two ran: ${calls}`);
   });
 

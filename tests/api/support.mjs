@@ -86,4 +86,23 @@ export function pump(ctx) {
   return ctx.mode === 'poll' ? () => ctx.poll() : undefined;
 }
 
+/** Gives events time to reach the core (and, for a blocked context, its missed queue). */
+export async function settle(ctx, ms = 30) {
+  const tick = pump(ctx);
+  const end = performance.now() + ms;
+  while (performance.now() < end) { tick?.(); await sleep(2); }
+}
+
+/**
+ * Makes the writers' pipes ready while `ctx` is blocked, waits until each is a missed entry, then
+ * unblocks and delivers them in one batch: how tests put several events into a single dispatch.
+ */
+export async function deliverAsOneBatch(ctx, writeFds) {
+  ctx.block();
+  for (const w of writeFds) writeBytes(w);
+  await until(() => ctx.stats().missedPending === writeFds.length, { tick: pump(ctx) });
+  ctx.unblock();
+  ctx.checkMissed();
+}
+
 export const MODES = ['thread', 'signal', 'poll'];
