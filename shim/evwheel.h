@@ -33,4 +33,11 @@ EVW_EXPORT int evw_loop_stop(evw_loop *loop);
 EVW_EXPORT int evw_loop_wake(evw_loop *loop);
 EVW_EXPORT int evw_loop_poll(evw_loop *loop);
 
+/* Signal loops (issue 3). */
+EVW_EXPORT int evw_signal_choose(int requested);
+EVW_EXPORT evw_loop *evw_loop_new_signal(uint8_t *mem, uint32_t ring_off, int bell_fd, int signo,
+                                         int *err);
+EVW_EXPORT int evw_loop_rescan(evw_loop *loop);
+EVW_EXPORT int evw_fd_owner_tid(int fd);
+
 #endif

@@ -1,5 +1,6 @@
 /* The interest set of a loop: registering user fds (through the process-wide
- * registry) and the epoll_ctl calls that arm them. */
+ * registry) and the epoll_ctl calls that arm them (sigfd.c for signal
+ * loops). */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -7,14 +8,7 @@
 
 #include "loop.h"
 #include "registry.h"
-
-/* A rearm list entry, as the core writes it (12 bytes, little endian). */
-struct rearm_entry {
-  int32_t fd;
-  uint32_t events;
-  uint32_t seq;
-};
-_Static_assert(sizeof(struct rearm_entry) == 12, "rearm entries are 12 bytes");
+#include "sigfd.h"
 
 static int loop_epoll_ctl(const evw_loop *loop, int op, int fd, uint32_t events, uint32_t seq) {
   struct epoll_event ev = {.events = events, .data.u64 = loop_epoll_data(fd, seq)};
@@ -37,7 +31,10 @@ EVW_EXPORT int evw_fd_add(evw_loop *loop, int fd, uint32_t events) {
   if (rc < 0)
     return rc;
   /* EPERM here means the fd is not pollable (a regular file, a directory). */
-  rc = loop_epoll_ctl(loop, EPOLL_CTL_ADD, fd, events, seq);
+  if (loop->signal_mode)
+    rc = sigfd_add(loop, fd, events, seq);
+  else
+    rc = loop_epoll_ctl(loop, EPOLL_CTL_ADD, fd, events, seq);
   if (rc < 0) {
     registry_release_exact(fd, loop, seq);
     return rc;
@@ -50,6 +47,8 @@ EVW_EXPORT int evw_fd_mod(evw_loop *loop, int fd, uint32_t events, uint32_t seq)
     return -EINVAL;
   if (!registry_owns(fd, loop, seq))
     return -ENOENT;
+  if (loop->signal_mode)
+    return sigfd_mod(loop, fd, events);
   return loop_epoll_ctl(loop, EPOLL_CTL_MOD, fd, events, seq);
 }
 
@@ -59,6 +58,13 @@ EVW_EXPORT int evw_fd_del(evw_loop *loop, int fd) {
   /* The registry entry goes first and always: even if the user closed the
    * fd already, the number must become registrable again. */
   int rc = registry_release(fd, loop);
+  if (loop->signal_mode) {
+    /* -ENOENT with an entry left in the loop's table: the fd was closed and
+     * its number taken over by a loop's internal fd, which is not ours to
+     * restore. */
+    sigfd_del(loop, fd, rc == 0);
+    return rc;
+  }
   if (rc < 0)
     return rc;
   rc = loop_epoll_ctl(loop, EPOLL_CTL_DEL, fd, 0, 0);
@@ -68,6 +74,8 @@ EVW_EXPORT int evw_fd_del(evw_loop *loop, int fd) {
 EVW_EXPORT int evw_loop_rearm(evw_loop *loop, uint32_t list_off, int count) {
   if (loop == NULL || count < 0)
     return -EINVAL;
+  if (loop->signal_mode)
+    return sigfd_rearm(loop, list_off, count);
   const uint8_t *list = loop->mem + list_off;
   int first_error = 0;
   for (int i = 0; i < count; i++) {

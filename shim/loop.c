@@ -1,6 +1,7 @@
 /* evw_loop lifetime: creating its epoll set (and, threaded, its timerfd and
  * wake eventfd), registering them so users cannot claim them, and freeing it
- * all again. */
+ * all again: by evw_loop_free, or by the owning thread's cleanup hook
+ * (napi_hook.c) for the loops JS left behind. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -8,8 +9,11 @@
 #include <unistd.h>
 
 #include "loop.h"
+#include "loops.h"
 #include "registry.h"
+#include "sigloop.h"
 #include "thread.h"
+#include "tid.h"
 #include "timer.h"
 #include "wake.h"
 
@@ -21,6 +25,8 @@ static void close_if_open(int fd) {
 /* Releases the registry entries before closing, so that no fd number the
  * kernel may hand out again is still registered to this loop. */
 static void loop_release_resources(evw_loop *loop) {
+  if (loop->signal_mode)
+    sigloop_release(loop);
   registry_release_all(loop);
   close_if_open(loop->epoll_fd);
   close_if_open(loop->timer_fd);
@@ -77,21 +83,22 @@ EVW_EXPORT evw_loop *evw_loop_new(uint8_t *mem, uint32_t ring_off, int bell_fd,
     return loop_fail(NULL, -ENOMEM, err);
   loop->mem = mem;
   loop->threaded = threaded != 0;
-  loop->epoll_fd = loop->timer_fd = loop->wake_fd = -1;
+  loop->epoll_fd = loop->timer_fd = loop->wake_fd = loop->sig.signal_fd = -1;
+  loop->owner_tid = current_tid();
 
   int rc = ring_attach(&loop->ring, mem + ring_off, bell_fd);
   if (rc == 0)
     rc = loop_create_fds(loop);
   if (rc < 0)
     return loop_fail(loop, rc, err);
+  loops_add(loop);
   if (err != NULL)
     *err = 0;
   return loop;
 }
 
-EVW_EXPORT int evw_loop_free(evw_loop *loop) {
-  if (loop == NULL)
-    return -EINVAL;
+/* For an unlisted loop. */
+static int loop_destroy(evw_loop *loop) {
   if (loop->threaded) {
     int rc = evw_loop_stop(loop);
     if (rc < 0)
@@ -99,4 +106,25 @@ EVW_EXPORT int evw_loop_free(evw_loop *loop) {
   }
   loop_release_resources(loop);
   return 0;
+}
+
+EVW_EXPORT int evw_loop_free(evw_loop *loop) {
+  if (loop == NULL)
+    return -EINVAL;
+  /* Unlisted first, so that the cleanup hook cannot free it a second time;
+   * not listed: already freed (by that hook). */
+  if (!loops_remove(loop))
+    return -ENOENT;
+  int rc = loop_destroy(loop);
+  if (rc < 0)
+    loops_add(loop); /* still alive: still the hook's to free */
+  return rc;
+}
+
+void loop_free_all_owned_by(pid_t tid) {
+  evw_loop *loop;
+  /* A loop whose thread cannot be stopped is leaked rather than freed under
+   * it (it is unlisted either way). */
+  while ((loop = loops_pop_owned(tid)) != NULL)
+    loop_destroy(loop);
 }

@@ -1,14 +1,45 @@
 /* The evw_loop object: one epoll set, its ring, and for threaded loops a
- * timerfd, a wake eventfd and the progress thread. Shared by the files that
- * implement its exports. */
+ * timerfd, a wake eventfd and the progress thread; for signal loops (no
+ * epoll set) the registered fds with what to restore, a POSIX timer and a
+ * signalfd to flush queued signals. Shared by the files that implement its
+ * exports. */
 #ifndef EVW_LOOP_H
 #define EVW_LOOP_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "evwheel.h"
 #include "ring.h"
+
+/* One user fd of a signal loop, and its fcntl state as found at evw_fd_add
+ * (restored at evw_fd_del, evw_loop_stop and evw_loop_free). */
+struct sig_fd {
+  int fd;
+  uint32_t events; /* epoll events as registered (EPOLLET/ONESHOT ignored) */
+  uint32_t seq;
+  int saved_flags; /* F_GETFL: only its O_ASYNC bit is restored */
+  int saved_sig;   /* F_GETSIG */
+  int saved_owner_type, saved_owner_pid; /* F_GETOWN_EX */
+};
+
+/* The signal-mode part of a loop (signal_loop.c, sigfd.c, rescan.c). Only
+ * the owning thread touches it; the signal handler reads none of it. */
+struct sig_state {
+  int signo;
+  int started;         /* handler installed (refcounted), timer created */
+  int signal_fd;       /* signalfd for signo + SIGIO: flushing, -1 if none */
+  int owner_listed;    /* entered in the owner table */
+  int timer_created;
+  timer_t timer;
+  double deadline_ns;  /* last evw_loop_arm_timer value, < 0: none */
+  struct sig_fd *fds;
+  size_t fd_count, fd_capacity;
+  size_t rescan_cursor; /* where the next rescan starts (the ring may fill) */
+};
 
 struct evw_loop {
   uint8_t *mem;    /* base of the core's shared memory (rearm lists are offsets in it) */
@@ -17,6 +48,10 @@ struct evw_loop {
   int epoll_fd;
   int timer_fd;    /* -1 for poll loops */
   int wake_fd;     /* -1 for poll loops */
+  int signal_mode; /* signal loop: epoll_fd, timer_fd and wake_fd are -1 */
+  pid_t owner_tid; /* the thread that created it (freed by its cleanup hook) */
+  struct evw_loop *all_prev, *all_next; /* loops.c: every live loop */
+  struct sig_state sig;
 
   /* Progress thread state (thread.c). thread_running is written under the
    * started-loops lock and read atomically elsewhere; stop_requested is
@@ -26,6 +61,14 @@ struct evw_loop {
   int stop_requested;
   struct evw_loop *started_prev, *started_next;
 };
+
+/* A rearm list entry, as the core writes it (12 bytes, little endian). */
+struct rearm_entry {
+  int32_t fd;
+  uint32_t events;
+  uint32_t seq;
+};
+_Static_assert(sizeof(struct rearm_entry) == 12, "rearm entries are 12 bytes");
 
 /* epoll data of a user fd: the ring entry's fd and seq in one word. User
  * seqs are never 0, so values with a zero high half are free for the

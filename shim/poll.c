@@ -8,6 +8,8 @@
 EVW_EXPORT int evw_loop_poll(evw_loop *loop) {
   if (loop == NULL)
     return -EINVAL;
+  if (loop->signal_mode)
+    return evw_loop_rescan(loop);
   /* The ring has one producer: while the progress thread runs, it is it. */
   if (thread_is_running(loop))
     return -EBUSY;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loop.h"
 #include "registry.h"
 
 struct registry_entry {
@@ -114,6 +115,17 @@ void registry_release_exact(int fd, const evw_loop *owner, uint32_t seq) {
   }
   pthread_mutex_unlock(&registry_lock);
 }
+
+int registry_owner_tid(int fd) {
+  pthread_mutex_lock(&registry_lock);
+  struct registry_entry *e = registry_find(fd);
+  /* A loop releases its entries before it is freed: the owner is alive. */
+  int tid = e != NULL && e->owner != NULL ? (int)e->owner->owner_tid : 0;
+  pthread_mutex_unlock(&registry_lock);
+  return tid;
+}
+
+EVW_EXPORT int evw_fd_owner_tid(int fd) { return registry_owner_tid(fd); }
 
 void registry_release_all(const evw_loop *owner) {
   pthread_mutex_lock(&registry_lock);

@@ -38,4 +38,7 @@ void registry_release_exact(int fd, const evw_loop *owner, uint32_t seq);
 /* Releases every entry of owner, user and internal. */
 void registry_release_all(const evw_loop *owner);
 
+/* The owner tid of the loop holding fd (user or internal entry), 0 if none. */
+int registry_owner_tid(int fd);
+
 #endif

@@ -46,6 +46,15 @@ void ring_put(struct ring *ring, uint32_t index, int32_t fd, uint32_t seq,
   memcpy(entry, words, sizeof words);
 }
 
+/* The exchange pairs with the consumer's "bellArmed = 1, then re-check
+ * head": either it sees our head, or we see its 1 and ring. Only one byte
+ * per idle period, however many batches follow. */
+static void ring_bell_if_armed(struct ring *ring) {
+  if (ring->bell_fd >= 0 &&
+      __atomic_exchange_n(ring_u32(ring, RING_OFF_BELL_ARMED), 0, __ATOMIC_SEQ_CST) == 1)
+    doorbell_ring(ring->bell_fd);
+}
+
 void ring_publish(struct ring *ring, uint32_t count, int ring_bell) {
   if (count == 0)
     return;
@@ -53,12 +62,13 @@ void ring_publish(struct ring *ring, uint32_t count, int ring_bell) {
   __atomic_store_n(head, __atomic_load_n(head, __ATOMIC_RELAXED) + count, __ATOMIC_RELEASE);
   __atomic_store_n((int64_t *)(ring->base + RING_OFF_PRODUCER_NOW), clock_since_epoch_ns(),
                    __ATOMIC_RELEASE);
-  /* The exchange pairs with the consumer's "bellArmed = 1, then re-check
-   * head": either it sees our head, or we see its 1 and ring. Only one byte
-   * per idle period, however many batches follow. */
-  if (ring_bell && ring->bell_fd >= 0 &&
-      __atomic_exchange_n(ring_u32(ring, RING_OFF_BELL_ARMED), 0, __ATOMIC_SEQ_CST) == 1)
-    doorbell_ring(ring->bell_fd);
+  if (ring_bell)
+    ring_bell_if_armed(ring);
+}
+
+void ring_request_rescan(struct ring *ring) {
+  __atomic_store_n(ring_u32(ring, RING_OFF_RESCAN_REQUESTED), 1, __ATOMIC_SEQ_CST);
+  ring_bell_if_armed(ring);
 }
 
 uint32_t ring_announce_waiting(struct ring *ring) {

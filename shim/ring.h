@@ -1,6 +1,7 @@
 /* The producer side of the event ring (layout and protocol: docs/INTERNALS.md,
  * "The event ring"). One producer per ring: the progress thread, or the JS
- * thread inside evw_loop_poll, never both at once. */
+ * thread inside evw_loop_poll, never both at once; for a signal loop the
+ * signal handler, or the owning thread with the signals blocked. */
 #ifndef EVW_RING_H
 #define EVW_RING_H
 
@@ -11,6 +12,7 @@
 #define RING_OFF_BELL_ARMED 128
 #define RING_OFF_CAPACITY 132
 #define RING_OFF_PRODUCER_WAITING 136
+#define RING_OFF_RESCAN_REQUESTED 140 /* signal loops: the ring was full */
 #define RING_OFF_PRODUCER_NOW 144
 #define RING_HEADER_BYTES 192
 #define RING_ENTRY_BYTES 16
@@ -43,6 +45,11 @@ void ring_put(struct ring *ring, uint32_t index, int32_t fd, uint32_t seq,
 /* Makes count entries visible, stores producerNow, and if ring_bell is set
  * and the consumer armed the bell, writes the doorbell byte. */
 void ring_publish(struct ring *ring, uint32_t count, int ring_bell);
+
+/* A signal loop's producer found the ring full: sets rescanRequested (the
+ * core takes it and has the loop rescanned), then rings the doorbell if the
+ * consumer armed it. Async-signal-safe, as is ring_publish. */
+void ring_request_rescan(struct ring *ring);
 
 /* The full-ring handshake: sets producerWaiting, then re-checks the space
  * (the consumer may have advanced tail just before). Returns the free space

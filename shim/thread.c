@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "harvest.h"
+#include "sigloop.h"
 #include "thread.h"
 #include "wake.h"
 
@@ -112,6 +113,8 @@ static int thread_stop_locked(evw_loop *loop) {
 }
 
 EVW_EXPORT int evw_loop_start(evw_loop *loop) {
+  if (loop != NULL && loop->signal_mode)
+    return sigloop_start(loop);
   if (loop == NULL || !loop->threaded)
     return -EINVAL;
   pthread_mutex_lock(&started_lock);
@@ -121,6 +124,8 @@ EVW_EXPORT int evw_loop_start(evw_loop *loop) {
 }
 
 EVW_EXPORT int evw_loop_stop(evw_loop *loop) {
+  if (loop != NULL && loop->signal_mode)
+    return sigloop_stop(loop);
   if (loop == NULL || !loop->threaded)
     return -EINVAL;
   pthread_mutex_lock(&started_lock);

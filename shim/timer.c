@@ -5,6 +5,7 @@
 
 #include "clock.h"
 #include "loop.h"
+#include "sigtimer.h"
 #include "timer.h"
 
 /* Beyond this (about 146 years after the epoch) a deadline is clamped: it
@@ -28,10 +29,11 @@ static struct timespec timespec_from_ns(int64_t ns) {
   return ts;
 }
 
-EVW_EXPORT int evw_loop_arm_timer(evw_loop *loop, double deadline_ns) {
-  if (loop == NULL || loop->timer_fd < 0 || deadline_ns != deadline_ns /* NaN */)
+int timer_absolute_spec(double deadline_ns, struct itimerspec *spec) {
+  if (deadline_ns != deadline_ns /* NaN */)
     return -EINVAL;
-  struct itimerspec spec = {0}; /* all zero disarms */
+  struct itimerspec disarmed = {0}; /* all zero disarms */
+  *spec = disarmed;
   if (deadline_ns >= 0) {
     if (deadline_ns > TIMER_MAX_DEADLINE_NS)
       deadline_ns = TIMER_MAX_DEADLINE_NS;
@@ -39,7 +41,19 @@ EVW_EXPORT int evw_loop_arm_timer(evw_loop *loop, double deadline_ns) {
     /* An all-zero it_value would disarm instead of firing at once. */
     if (absolute < 1)
       absolute = 1;
-    spec.it_value = timespec_from_ns(absolute);
+    spec->it_value = timespec_from_ns(absolute);
   }
+  return 0;
+}
+
+EVW_EXPORT int evw_loop_arm_timer(evw_loop *loop, double deadline_ns) {
+  if (loop != NULL && loop->signal_mode)
+    return sigtimer_arm(loop, deadline_ns);
+  if (loop == NULL || loop->timer_fd < 0)
+    return -EINVAL;
+  struct itimerspec spec;
+  int rc = timer_absolute_spec(deadline_ns, &spec);
+  if (rc < 0)
+    return rc;
   return timerfd_settime(loop->timer_fd, TFD_TIMER_ABSTIME, &spec, NULL) == 0 ? 0 : -errno;
 }

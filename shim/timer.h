@@ -9,4 +9,11 @@ int timer_fd_create(void);
 /* Reads the expiration count so that the fd stops being readable. */
 void timer_consume(int timer_fd);
 
+struct itimerspec;
+
+/* The absolute CLOCK_MONOTONIC expiry for a deadline in shim-epoch
+ * nanoseconds (< 0: all zero, which disarms). -EINVAL for NaN. Shared by
+ * the timerfd and the POSIX timer of signal loops. */
+int timer_absolute_spec(double deadline_ns, struct itimerspec *spec);
+
 #endif

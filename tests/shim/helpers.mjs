@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const lib = koffi.load(join(root, 'build', 'libevwheel.so'));
+export const shimPath = join(root, 'build', 'libevwheel.so');
+const lib = koffi.load(shimPath);
 koffi.opaque('evw_loop');
 
 export const shim = {
@@ -26,7 +27,16 @@ export const shim = {
   stop: lib.func('int evw_loop_stop(evw_loop *loop)'),
   wake: lib.func('int evw_loop_wake(evw_loop *loop)'),
   poll: lib.func('int evw_loop_poll(evw_loop *loop)'),
+  signalChoose: lib.func('int evw_signal_choose(int requested)'),
+  loopNewSignalRaw: lib.func('evw_loop *evw_loop_new_signal(uint8_t *mem, uint32_t ring_off, int bell_fd, int signo, _Out_ int *err)'),
+  rescan: lib.func('int evw_loop_rescan(evw_loop *loop)'),
+  fdOwnerTid: lib.func('int evw_fd_owner_tid(int fd)'),
 };
+
+/** Makes the shim this thread's Node-API module too: its cleanup hook frees the thread's loops. */
+export function registerCleanupHook() {
+  process.dlopen({ exports: {} }, shimPath);
+}
 
 const libc = koffi.load('libc.so.6');
 const cPipe2 = libc.func('int pipe2(_Out_ int *fds, int flags)');
@@ -40,6 +50,7 @@ export const EPOLLHUP = 0x10;
 export const EPOLLONESHOT = 0x40000000;
 export const KIND_FD = 0;
 export const KIND_TIMER = 1;
+export const KIND_RESCAN = 2;
 export const errno = { EBADF: 9, ENOENT: 2, EPERM: 1, EEXIST: 17, EINVAL: 22, EBUSY: 16, EAGAIN: 11 };
 
 const O_NONBLOCK = 0o4000;
@@ -76,7 +87,7 @@ const ENTRY = 16;
 const GUARD = 256;
 const GUARD_BYTE = 0xa5;
 /** Header bytes that belong to no field: the shim must never write them. */
-const HEADER_GAPS = [[4, 64], [68, 128], [140, 144], [152, 192]];
+const HEADER_GAPS = [[4, 64], [68, 128], [152, 192]];
 
 /**
  * A shared Wasm memory holding one ring at `offset`, initialised as the core
@@ -106,6 +117,8 @@ export function makeRing(capacity, { offset = 4096, bellArmed = 1 } = {}) {
     producerWaiting: () => Atomics.load(u32, word(136)),
     setProducerWaiting: (v) => Atomics.store(u32, word(136), v),
     producerNow: () => Number(Atomics.load(i64, (offset + 144) >> 3)),
+    rescanRequested: () => Atomics.load(u32, word(140)),
+    setRescanRequested: (v) => Atomics.store(u32, word(140), v),
     pending: () => (ring.head() - ring.tail()) >>> 0,
     /** Consumes every published entry, as the core's drain does. */
     take() {
@@ -139,6 +152,14 @@ export function newLoop(ring, { threaded = false, bellFd = -1 } = {}) {
   const err = [0];
   const loop = shim.loopNewRaw(ring.u8, ring.offset, bellFd, threaded ? 1 : 0, err);
   if (!loop) throw new Error(`evw_loop_new failed: ${err[0]}`);
+  return loop;
+}
+
+/** evw_loop_new_signal, throwing on failure. */
+export function newSignalLoop(ring, signo, { bellFd = -1 } = {}) {
+  const err = [0];
+  const loop = shim.loopNewSignalRaw(ring.u8, ring.offset, bellFd, signo, err);
+  if (!loop) throw new Error(`evw_loop_new_signal failed: ${err[0]}`);
   return loop;
 }
 

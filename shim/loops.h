@@ -1,0 +1,26 @@
+/* The list of every live loop of the process, each with its owner tid, so
+ * that a JS thread's environment teardown can free the loops it left behind
+ * (napi_hook.c), and so that evw_loop_free can tell a live loop from one
+ * already freed. */
+#ifndef EVW_LOOPS_H
+#define EVW_LOOPS_H
+
+#include <sys/types.h>
+
+#include "loop.h"
+
+void loops_add(evw_loop *loop);
+
+/* Unlinks loop: 1 if it was listed, 0 if not (already freed). */
+int loops_remove(evw_loop *loop);
+
+/* Unlinks and returns one loop owned by tid, NULL when none is left. */
+evw_loop *loops_pop_owned(pid_t tid);
+
+/* The signal of the first live signal loop, 0 if there is none. */
+int loops_signal_in_use(void);
+
+/* Frees every loop owned by tid (loop.c): the cleanup hook of that thread. */
+void loop_free_all_owned_by(pid_t tid);
+
+#endif

@@ -1,0 +1,26 @@
+/* Rescan of a signal loop: after the realtime queue overflowed (SIGIO), or
+ * the ring was full when a signal came (rescanRequested). The queued
+ * signals are stale (their fds are polled now), so they are discarded, and
+ * every fd is polled. */
+#include <errno.h>
+
+#include "sigfd.h"
+#include "sigloop.h"
+#include "sigmask.h"
+#include "sigpoll.h"
+
+EVW_EXPORT int evw_loop_rescan(evw_loop *loop) {
+  if (loop == NULL || !loop->signal_mode)
+    return -EINVAL;
+  sigset_t previous;
+  sigmask_block(loop->sig.signo, &previous);
+  sigloop_flush(loop);
+  int written = 0;
+  /* The timer's signal may have been among the flushed ones: a spurious
+   * TIMER entry costs one empty expiry pass, a missing one a late timer. */
+  if (loop->sig.timer_created)
+    written = sigpoll_report_timer(loop);
+  int rc = sigfd_report_all(loop);
+  sigmask_restore(&previous);
+  return rc < 0 ? rc : written + rc;
+}

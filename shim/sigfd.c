@@ -1,0 +1,218 @@
+#define _GNU_SOURCE /* F_SETSIG, F_SETOWN_EX */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "registry.h"
+#include "sigfd.h"
+#include "sigmask.h"
+#include "sigpoll.h"
+
+static int fd_set_async(int fd, int on) {
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0)
+    return -errno;
+  int wanted = on ? flags | O_ASYNC : flags & ~O_ASYNC;
+  if (wanted == flags)
+    return 0;
+  return fcntl(fd, F_SETFL, wanted) == 0 ? 0 : -errno;
+}
+
+static int fd_set_owner(int fd, int type, pid_t pid) {
+  struct f_owner_ex owner = {.type = type, .pid = pid};
+  return fcntl(fd, F_SETOWN_EX, &owner) == 0 ? 0 : -errno;
+}
+
+/* As epoll_ctl: a regular file or a directory is always "ready". */
+static int fd_check_pollable(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0)
+    return -errno;
+  return S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) ? -EPERM : 0;
+}
+
+static int fd_save(struct sig_fd *entry) {
+  struct f_owner_ex owner;
+  entry->saved_flags = fcntl(entry->fd, F_GETFL);
+  entry->saved_sig = fcntl(entry->fd, F_GETSIG);
+  if (entry->saved_flags < 0 || entry->saved_sig < 0 || fcntl(entry->fd, F_GETOWN_EX, &owner) < 0)
+    return -errno;
+  entry->saved_owner_type = owner.type;
+  entry->saved_owner_pid = owner.pid;
+  return 0;
+}
+
+/* Errors are ignored: the fd may have been closed (or its number reused)
+ * by the user without removing it first. */
+static void fd_restore(const struct sig_fd *entry) {
+  fd_set_async(entry->fd, 0); /* first: no signal while owner and signal change */
+  fd_set_owner(entry->fd, entry->saved_owner_type, entry->saved_owner_pid);
+  fcntl(entry->fd, F_SETSIG, entry->saved_sig);
+  if (entry->saved_flags & O_ASYNC)
+    fd_set_async(entry->fd, 1);
+}
+
+static int loop_delivers(const evw_loop *loop, uint32_t events) {
+  return loop->sig.started && sigpoll_wanted(events);
+}
+
+/* Signal and owner first, O_ASYNC last: the first signal already goes to
+ * the right thread with the right number. */
+static int fd_take(const evw_loop *loop, const struct sig_fd *entry) {
+  if (fcntl(entry->fd, F_SETSIG, loop->sig.signo) != 0)
+    return -errno;
+  int rc = fd_set_owner(entry->fd, F_OWNER_TID, loop->owner_tid);
+  return rc < 0 ? rc : fd_set_async(entry->fd, loop_delivers(loop, entry->events));
+}
+
+static struct sig_fd *sigfd_find(evw_loop *loop, int fd) {
+  for (size_t i = 0; i < loop->sig.fd_count; i++)
+    if (loop->sig.fds[i].fd == fd)
+      return &loop->sig.fds[i];
+  return NULL;
+}
+
+static int sigfd_reserve(evw_loop *loop) {
+  struct sig_state *sig = &loop->sig;
+  if (sig->fd_count < sig->fd_capacity)
+    return 0;
+  size_t capacity = sig->fd_capacity ? sig->fd_capacity * 2 : 16;
+  struct sig_fd *grown = realloc(sig->fds, capacity * sizeof *grown);
+  if (grown == NULL)
+    return -ENOMEM;
+  sig->fds = grown;
+  sig->fd_capacity = capacity;
+  return 0;
+}
+
+/* O_ASYNC only signals changes: what is ready already is reported now. */
+static void sigfd_check_ready(evw_loop *loop, const struct sig_fd *entry) {
+  if (!loop_delivers(loop, entry->events))
+    return;
+  struct sigpoll_item item = {.fd = entry->fd, .events = entry->events, .seq = entry->seq};
+  int unreported;
+  sigset_t previous;
+  sigmask_block(loop->sig.signo, &previous);
+  sigpoll_report(loop, &item, 1, &unreported);
+  sigmask_restore(&previous);
+}
+
+int sigfd_add(evw_loop *loop, int fd, uint32_t events, uint32_t seq) {
+  int rc = fd_check_pollable(fd);
+  if (rc == 0)
+    rc = sigfd_reserve(loop);
+  if (rc < 0)
+    return rc;
+  struct sig_fd entry = {.fd = fd, .events = events, .seq = seq};
+  rc = fd_save(&entry);
+  if (rc < 0)
+    return rc;
+  rc = fd_take(loop, &entry);
+  if (rc < 0) {
+    fd_restore(&entry);
+    return rc;
+  }
+  loop->sig.fds[loop->sig.fd_count++] = entry;
+  sigfd_check_ready(loop, &entry);
+  return 0;
+}
+
+int sigfd_mod(evw_loop *loop, int fd, uint32_t events) {
+  struct sig_fd *entry = sigfd_find(loop, fd);
+  if (entry == NULL)
+    return -ENOENT;
+  int rc = fd_set_async(fd, loop_delivers(loop, events));
+  if (rc < 0)
+    return rc;
+  entry->events = events;
+  sigfd_check_ready(loop, entry);
+  return 0;
+}
+
+void sigfd_del(evw_loop *loop, int fd, int restore) {
+  struct sig_fd *entry = sigfd_find(loop, fd);
+  if (entry == NULL)
+    return;
+  if (restore)
+    fd_restore(entry);
+  *entry = loop->sig.fds[--loop->sig.fd_count];
+}
+
+int sigfd_rearm(evw_loop *loop, uint32_t list_off, int count) {
+  if (!loop->sig.started)
+    return 0; /* evw_loop_start polls every fd */
+  const uint8_t *list = loop->mem + list_off;
+  struct sigpoll_item items[SIGPOLL_CHUNK];
+  int n = 0, first_error = 0, unreported;
+  sigset_t previous;
+  sigmask_block(loop->sig.signo, &previous);
+  for (int i = 0; i < count; i++) {
+    struct rearm_entry entry;
+    memcpy(&entry, list + (size_t)i * sizeof entry, sizeof entry);
+    /* Stale entries (deleted, or re-added with a new seq) are skipped. */
+    if (sigpoll_wanted(entry.events) && registry_owns(entry.fd, loop, entry.seq))
+      items[n++] = (struct sigpoll_item){.fd = entry.fd, .events = entry.events, .seq = entry.seq};
+    if (n == SIGPOLL_CHUNK || (i == count - 1 && n > 0)) {
+      int rc = sigpoll_report(loop, items, n, &unreported);
+      if (rc < 0 && first_error == 0)
+        first_error = rc;
+      n = 0;
+    }
+  }
+  sigmask_restore(&previous);
+  return first_error;
+}
+
+/* 1 if the table entry is still this loop's registration. */
+static int sigfd_current(evw_loop *loop, const struct sig_fd *entry) {
+  return registry_owns(entry->fd, loop, entry->seq);
+}
+
+void sigfd_set_async_all(evw_loop *loop, int on) {
+  for (size_t i = 0; i < loop->sig.fd_count; i++)
+    if (sigpoll_wanted(loop->sig.fds[i].events) && sigfd_current(loop, &loop->sig.fds[i]))
+      fd_set_async(loop->sig.fds[i].fd, on);
+}
+
+int sigfd_report_all(evw_loop *loop) {
+  struct sig_state *sig = &loop->sig;
+  struct sigpoll_item items[SIGPOLL_CHUNK];
+  size_t where[SIGPOLL_CHUNK];
+  size_t count = sig->fd_count, start = count ? sig->rescan_cursor % count : 0;
+  int written = 0, n = 0, unreported = -1;
+  /* Round robin from the cursor: when the ring fills, the next rescan
+   * starts at the first fd left out, so every fd is reported in time. */
+  for (size_t k = 0; k < count && unreported < 0; k++) {
+    size_t i = (start + k) % count;
+    /* The registry check skips a number the user closed and a loop's
+     * internal fd has taken over since (rescans are rare). */
+    if (sigpoll_wanted(sig->fds[i].events) && sigfd_current(loop, &sig->fds[i])) {
+      items[n] = (struct sigpoll_item){.fd = sig->fds[i].fd, .events = sig->fds[i].events,
+                                       .seq = sig->fds[i].seq};
+      where[n++] = i;
+    }
+    if (n == SIGPOLL_CHUNK || (k == count - 1 && n > 0)) {
+      int rc = sigpoll_report(loop, items, n, &unreported);
+      if (rc < 0)
+        return rc;
+      written += rc;
+      if (unreported >= 0)
+        sig->rescan_cursor = where[unreported];
+      n = 0;
+    }
+  }
+  return written;
+}
+
+void sigfd_restore_all(evw_loop *loop) {
+  /* Called before the loop's registry entries are released. */
+  for (size_t i = 0; i < loop->sig.fd_count; i++)
+    if (sigfd_current(loop, &loop->sig.fds[i]))
+      fd_restore(&loop->sig.fds[i]);
+  loop->sig.fd_count = 0;
+  free(loop->sig.fds);
+  loop->sig.fds = NULL;
+  loop->sig.fd_capacity = 0;
+}

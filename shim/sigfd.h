@@ -1,0 +1,35 @@
+/* The user fds of a signal loop: O_ASYNC, F_SETSIG and F_SETOWN_EX
+ * (F_OWNER_TID) set on registration and the fd's own values restored on
+ * removal; the poll(2) checks that catch readiness O_ASYNC cannot signal.
+ * All of it runs on the owning thread. */
+#ifndef EVW_SIGFD_H
+#define EVW_SIGFD_H
+
+#include <stdint.h>
+
+#include "loop.h"
+
+/* After the registry claim: -EPERM for a regular file or directory. */
+int sigfd_add(evw_loop *loop, int fd, uint32_t events, uint32_t seq);
+
+/* After the registry check: new events, O_ASYNC with them, a poll check. */
+int sigfd_mod(evw_loop *loop, int fd, uint32_t events);
+
+/* After the registry release: the fd is left as found (if restore), and
+ * forgotten. */
+void sigfd_del(evw_loop *loop, int fd, int restore);
+
+/* evw_loop_rearm: one poll(2) over the listed current registrations. */
+int sigfd_rearm(evw_loop *loop, uint32_t list_off, int count);
+
+/* O_ASYNC on (start) or off (stop) for every fd that wants events. */
+void sigfd_set_async_all(evw_loop *loop, int on);
+
+/* Polls every fd (from the rescan cursor); entries for the ready ones.
+ * Call with the signals blocked. Returns entries written or -errno. */
+int sigfd_report_all(evw_loop *loop);
+
+/* Restores and forgets every fd (evw_loop_free). */
+void sigfd_restore_all(evw_loop *loop);
+
+#endif

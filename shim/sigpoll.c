@@ -1,0 +1,55 @@
+#include <errno.h>
+#include <poll.h>
+
+#include "sigpoll.h"
+
+#define EVENT_BITS_MASK 0x1fu
+#define POLLED_EVENTS (POLLIN | POLLPRI | POLLOUT) /* same values as epoll's */
+
+static int poll_now(struct pollfd *fds, int n) {
+  int rc;
+  do {
+    rc = poll(fds, (nfds_t)n, 0);
+  } while (rc < 0 && errno == EINTR);
+  return rc < 0 ? -errno : rc;
+}
+
+int sigpoll_report(evw_loop *loop, const struct sigpoll_item *items, int n, int *unreported) {
+  *unreported = -1;
+  if (n <= 0)
+    return 0;
+  struct pollfd fds[SIGPOLL_CHUNK];
+  if (n > SIGPOLL_CHUNK)
+    n = SIGPOLL_CHUNK;
+  for (int i = 0; i < n; i++)
+    fds[i] = (struct pollfd){.fd = items[i].fd, .events = (short)(items[i].events & POLLED_EVENTS)};
+  int rc = poll_now(fds, n);
+  if (rc <= 0)
+    return rc;
+
+  uint32_t space = ring_free_space(&loop->ring), written = 0;
+  for (int i = 0; i < n; i++) {
+    uint32_t bits = (uint32_t)fds[i].revents & EVENT_BITS_MASK; /* POLLNVAL: closed, skipped */
+    if (bits == 0)
+      continue;
+    if (written == space) {
+      *unreported = i;
+      break;
+    }
+    ring_put(&loop->ring, written++, items[i].fd, items[i].seq, bits, RING_KIND_FD);
+  }
+  ring_publish(&loop->ring, written, 1);
+  if (*unreported >= 0)
+    ring_request_rescan(&loop->ring);
+  return (int)written;
+}
+
+int sigpoll_report_timer(evw_loop *loop) {
+  if (ring_free_space(&loop->ring) == 0) {
+    ring_request_rescan(&loop->ring);
+    return 0;
+  }
+  ring_put(&loop->ring, 0, 0, 0, 0, RING_KIND_TIMER);
+  ring_publish(&loop->ring, 1, 1);
+  return 1;
+}

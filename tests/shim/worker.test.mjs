@@ -1,0 +1,105 @@
+// Loops owned by worker threads: worker.terminate() runs no JS cleanup, so
+// the shim's Node-API cleanup hook frees them (threads joined, timers
+// deleted, fds restored and unregistered). And a signal loop works in a
+// worker, whose threads Node starts with every signal blocked.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { once } from 'node:events';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import {
+  EPOLLIN, KIND_FD, KIND_TIMER, closeFds, makePipe, makeRing, newLoop, newSignalLoop, shim,
+  threadIds, waitFor, writeBytes,
+} from './helpers.mjs';
+import { SIG_DFL, disposition, fdState } from './sighelpers.mjs';
+
+const script = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'worker-loop.mjs');
+const SIGNO = shim.signalChoose(0);
+
+async function startWorker(mode, fd) {
+  const worker = new Worker(script, { workerData: { mode, fd, signo: SIGNO } });
+  const [info] = await once(worker, 'message');
+  assert.ok(info.ready);
+  assert.ok(info.seq > 0, `fdAdd in the worker: ${info.seq}`);
+  assert.is(info.started, 0);
+  return { worker, info };
+}
+
+async function terminate(worker, threadsBefore) {
+  await worker.terminate();
+  assert.ok(await waitFor(() => threadIds().length === threadsBefore.length, 5000),
+    `threads back to ${threadsBefore.length}: ${threadIds().length}`);
+  assert.equal(threadIds().sort(), [...threadsBefore].sort(), 'no extra thread');
+}
+
+/** The fd can be registered again from this thread: the worker's entry is gone. */
+function assertRegistrable(fd) {
+  assert.is(shim.fdOwnerTid(fd), 0);
+  const loop = newLoop(makeRing(16));
+  assert.ok(shim.fdAdd(loop, fd, EPOLLIN) > 0, 'registrable again');
+  assert.is(shim.loopFree(loop), 0);
+}
+
+test('terminate() a worker whose threaded loop runs (ring full, thread waiting): all released', async () => {
+  const pipe = makePipe();
+  writeBytes(pipe.w); // level-triggered and never drained: the thread fills the ring and waits
+  const threadsBefore = threadIds();
+  const { worker, info } = await startWorker('thread', pipe.r);
+  assert.is(shim.fdOwnerTid(pipe.r), info.tid);
+  assert.is(info.loopFds.length, 3, 'epoll, timerfd, eventfd');
+  for (const n of info.loopFds) assert.is(shim.fdOwnerTid(n), info.tid);
+  assert.ok(threadIds().length >= threadsBefore.length + 2, 'the worker and its progress thread');
+  await terminate(worker, threadsBefore);
+  assertRegistrable(pipe.r);
+  for (const n of info.loopFds) assert.is(shim.fdOwnerTid(n), 0, `loop fd ${n} unregistered`);
+  closeFds(pipe.r, pipe.w);
+});
+
+test('terminate() a worker holding a signal loop: fd restored, handler released by the last user', async () => {
+  const pipe = makePipe();
+  const found = fdState(pipe.r);
+  const mainLoop = newSignalLoop(makeRing(16), SIGNO);
+  assert.is(shim.start(mainLoop), 0);
+  const threadsBefore = threadIds();
+  const { worker, info } = await startWorker('signal', pipe.r);
+  assert.equal(info.blockedBefore, { sig: 1, io: 1 }, 'blocked by the worker before creating the loop');
+  assert.equal(info.blockedAfter, { sig: 0, io: 0 }, 'evw_loop_new_signal unblocked them');
+  assert.equal(fdState(pipe.r), { async: true, sig: SIGNO, ownerType: 0, ownerPid: info.tid });
+  assert.is(shim.stop(mainLoop), 0);
+  assert.is.not(disposition(SIGNO), SIG_DFL, 'the worker still uses the handler');
+  await terminate(worker, threadsBefore);
+  assert.equal(fdState(pipe.r), found, 'the fd is left as found');
+  assert.is(disposition(SIGNO), SIG_DFL, 'the last user gone: restored');
+  assertRegistrable(pipe.r);
+  writeBytes(pipe.w); // no O_ASYNC, no signal to a dead thread
+  assert.is(shim.loopFree(mainLoop), 0);
+  closeFds(pipe.r, pipe.w);
+});
+
+test('a signal loop in a worker receives FD and TIMER entries', async () => {
+  const pipe = makePipe();
+  const { worker, info } = await startWorker('events', pipe.r);
+  assert.is(shim.fdOwnerTid(pipe.r), info.tid);
+  writeBytes(pipe.w);
+  // Listened for first: Node emits the last message and 'exit' in one go.
+  const reply = once(worker, 'message');
+  const exited = once(worker, 'exit');
+  worker.postMessage('go');
+  const [r] = await reply;
+  assert.equal(r.fdEntries, [{ fd: pipe.r, seq: 0, bits: EPOLLIN, kind: KIND_FD }]);
+  assert.ok(r.timerEntries?.some((e) => e.kind === KIND_TIMER), JSON.stringify(r.timerEntries));
+  assert.equal(info.blockedAfter, { sig: 0, io: 0 });
+  await exited;
+  assert.is(shim.fdOwnerTid(pipe.r), 0, 'freed by the worker itself');
+  closeFds(pipe.r, pipe.w);
+});
+
+test('evw_loop_free after JS freed first stays single: a second free is ENOENT', () => {
+  const loop = newLoop(makeRing(16), { threaded: true });
+  shim.start(loop);
+  assert.is(shim.loopFree(loop), 0);
+  assert.is(shim.loopFree(loop), -2);
+});
+
+test.run();
