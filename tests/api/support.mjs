@@ -1,6 +1,6 @@
 // Real fds for the real-kernel suites: libc pipes through koffi (Node has no pipe() of its
 // own), FIFOs, and a regular file; plus waiting helpers with generous bounds.
-import { constants, mkdtempSync, openSync, closeSync, writeFileSync } from 'node:fs';
+import { constants, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +103,17 @@ export async function deliverAsOneBatch(ctx, writeFds) {
   await until(() => ctx.stats().missedPending === writeFds.length, { tick: pump(ctx) });
   ctx.unblock();
   ctx.checkMissed();
+}
+
+/** evwheel's progress threads, by name (V8 and libuv start threads of their own at any time). */
+export function progressThreads() {
+  return readdirSync('/proc/self/task').filter((tid) => {
+    try {
+      return readFileSync(`/proc/self/task/${tid}/comm`, 'utf8') === 'evw-progress\n';
+    } catch {
+      return false;
+    }
+  }).length;
 }
 
 export const MODES = ['thread', 'signal', 'poll'];

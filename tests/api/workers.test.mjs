@@ -1,12 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { AsyncContext, Events, modifyHandler } from 'evwheel';
-import { MODES, closeAll, drain, pipe, sleep, until, writeBytes } from './support.mjs';
+import { MODES, closeAll, drain, pipe, progressThreads as threads, sleep, until, writeBytes } from './support.mjs';
 
 const script = new URL('./fixtures/worker.mjs', import.meta.url);
-const threads = () => readdirSync('/proc/self/task').length;
 
 /** Starts a worker on `fds`; resolves once it has registered them. */
 function startWorker(mode, fds) {

@@ -3,7 +3,7 @@
 // says (as the core would), and small polling helpers. Build first:
 // `node scripts/build.mjs shim`.
 import koffi from 'koffi';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -180,3 +180,14 @@ export async function waitFor(pred, ms = 3000) {
 export const liveFds = () => readdirSync('/proc/self/fd').filter((fd) => existsSync(`/proc/self/fd/${fd}`)).map(Number);
 export const openFds = () => liveFds().length;
 export const threadIds = () => readdirSync('/proc/self/task');
+/**
+ * The shim's progress threads, by name. Thread leaks are asserted on these, not on every task:
+ * V8 and libuv start threads of their own whenever they like (the threadpool on first use).
+ */
+export const progressThreads = () => threadIds().filter((tid) => {
+  try {
+    return readFileSync(`/proc/self/task/${tid}/comm`, 'utf8') === 'evw-progress\n';
+  } catch {
+    return false; // exited while we listed
+  }
+});

@@ -3,23 +3,23 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, readlinkSync } from 'node:fs';
 import {
-  EPOLLIN, closeFds, liveFds, makePipe, makeRing, newLoop, openFds, shim, threadIds, writeBytes,
+  EPOLLIN, closeFds, liveFds, makePipe, makeRing, newLoop, openFds, shim, progressThreads, writeBytes,
 } from './helpers.mjs';
 
 test('start/stop/free 50 times leaves no thread and no fd behind', () => {
   const pipe = makePipe();
-  const threads = threadIds().length;
+  const threads = progressThreads().length;
   const fds = openFds();
   for (let i = 0; i < 50; i++) {
     const loop = newLoop(makeRing(16), { threaded: true });
     shim.fdAdd(loop, pipe.r, EPOLLIN);
     assert.is(shim.start(loop), 0);
-    assert.is(threadIds().length, threads + 1);
+    assert.is(progressThreads().length, threads + 1);
     assert.is(shim.stop(loop), 0);
     assert.is(shim.start(loop), 0);
     assert.is(shim.loopFree(loop), 0, 'free stops a running thread');
   }
-  assert.is(threadIds().length, threads);
+  assert.is(progressThreads().length, threads);
   assert.is(openFds(), fds);
   closeFds(pipe.r, pipe.w);
 });
@@ -53,10 +53,10 @@ test("the loop's fds are close-on-exec", () => {
 });
 
 test('the progress thread blocks every signal', () => {
-  const before = new Set(threadIds());
+  const before = new Set(progressThreads());
   const loop = newLoop(makeRing(16), { threaded: true });
   shim.start(loop);
-  const started = threadIds().filter((tid) => !before.has(tid));
+  const started = progressThreads().filter((tid) => !before.has(tid));
   assert.is(started.length, 1);
   const status = readFileSync(`/proc/self/task/${started[0]}/status`, 'utf8');
   const blocked = BigInt('0x' + /SigBlk:\s+([0-9a-f]+)/.exec(status)[1]);
