@@ -53,13 +53,12 @@ struct evw_loop {
   struct evw_loop *all_prev, *all_next; /* loops.c: every live loop */
   struct sig_state sig;
 
-  /* Progress thread state (thread.c). thread_running is written under the
-   * started-loops lock and read atomically elsewhere; stop_requested is
-   * read by the thread. */
+  /* Progress thread state (thread.c). thread_running is written under
+   * thread.c's lock and read atomically elsewhere; stop_requested is read by
+   * the thread. */
   pthread_t thread;
   int thread_running;
   int stop_requested;
-  struct evw_loop *started_prev, *started_next;
 };
 
 /* A rearm list entry, as the core writes it (12 bytes, little endian). */

@@ -58,6 +58,13 @@ evw_loop *loops_pop_owned(pid_t tid) {
   return loop;
 }
 
+void loops_for_each(void (*fn)(evw_loop *loop)) {
+  pthread_mutex_lock(&loops_lock);
+  for (evw_loop *l = loops_first; l != NULL; l = l->all_next)
+    fn(l);
+  pthread_mutex_unlock(&loops_lock);
+}
+
 int loops_signal_in_use(void) {
   pthread_mutex_lock(&loops_lock);
   int signo = 0;

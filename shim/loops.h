@@ -17,6 +17,9 @@ int loops_remove(evw_loop *loop);
 /* Unlinks and returns one loop owned by tid, NULL when none is left. */
 evw_loop *loops_pop_owned(pid_t tid);
 
+/* Calls fn for every live loop, with the list locked (fn must not free). */
+void loops_for_each(void (*fn)(evw_loop *loop));
+
 /* The signal of the first live signal loop, 0 if there is none. */
 int loops_signal_in_use(void);
 

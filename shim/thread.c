@@ -2,9 +2,9 @@
  * It never calls into JS (koffi would block it until the JS thread runs the
  * callback: deadlocks at exit, stalls under load).
  *
- * The list of started loops is the shim's second process-wide state: at
- * process exit every thread still running is stopped and joined, so none
- * writes into memory that exit is tearing down. */
+ * At process exit every thread still running is stopped and joined (found
+ * through the list of live loops, loops.c), so none writes into memory that
+ * exit is tearing down. */
 #define _GNU_SOURCE /* pthread_setname_np */
 #include <errno.h>
 #include <poll.h>
@@ -12,15 +12,15 @@
 #include <stdlib.h>
 
 #include "harvest.h"
+#include "loops.h"
 #include "sigloop.h"
 #include "thread.h"
 #include "wake.h"
 
-/* Guards thread_running, the started list and exiting. Held across
- * pthread_join: the progress thread never takes it, so this cannot
- * deadlock, and it makes concurrent stops (a worker and exit) join once. */
+/* Guards thread_running and exiting. Held across pthread_join: the
+ * progress thread never takes it, so this cannot deadlock, and it makes
+ * concurrent stops (a worker and exit) join once. */
 static pthread_mutex_t started_lock = PTHREAD_MUTEX_INITIALIZER;
-static evw_loop *started_first;
 static int exiting; /* no new thread once exit has begun */
 
 int thread_is_running(const evw_loop *loop) {
@@ -64,24 +64,6 @@ static void *progress_thread_main(void *arg) {
   return NULL;
 }
 
-static void started_list_insert(evw_loop *loop) {
-  loop->started_prev = NULL;
-  loop->started_next = started_first;
-  if (started_first != NULL)
-    started_first->started_prev = loop;
-  started_first = loop;
-}
-
-static void started_list_remove(evw_loop *loop) {
-  if (loop->started_prev != NULL)
-    loop->started_prev->started_next = loop->started_next;
-  else
-    started_first = loop->started_next;
-  if (loop->started_next != NULL)
-    loop->started_next->started_prev = loop->started_prev;
-  loop->started_prev = loop->started_next = NULL;
-}
-
 /* Called with started_lock held. */
 static int thread_start_locked(evw_loop *loop) {
   if (exiting)
@@ -100,7 +82,6 @@ static int thread_start_locked(evw_loop *loop) {
     return -rc;
   pthread_setname_np(loop->thread, PROGRESS_THREAD_NAME);
   __atomic_store_n(&loop->thread_running, 1, __ATOMIC_RELEASE);
-  started_list_insert(loop);
   return 0;
 }
 
@@ -115,7 +96,6 @@ static int thread_stop_locked(evw_loop *loop) {
     return rc; /* without the wake the join could hang forever */
   pthread_join(loop->thread, NULL);
   __atomic_store_n(&loop->thread_running, 0, __ATOMIC_RELEASE);
-  started_list_remove(loop);
   return 0;
 }
 
@@ -141,15 +121,18 @@ EVW_EXPORT int evw_loop_stop(evw_loop *loop) {
   return rc;
 }
 
+static void stop_thread_at_exit(evw_loop *loop) {
+  pthread_mutex_lock(&started_lock);
+  exiting = 1;
+  thread_stop_locked(loop); /* a thread it cannot wake is left: exit ends it */
+  pthread_mutex_unlock(&started_lock);
+}
+
 static void stop_all_threads_at_exit(void) {
   pthread_mutex_lock(&started_lock);
   exiting = 1;
-  while (started_first != NULL) {
-    evw_loop *loop = started_first;
-    if (thread_stop_locked(loop) < 0)
-      started_list_remove(loop); /* cannot wake it: do not retry forever */
-  }
   pthread_mutex_unlock(&started_lock);
+  loops_for_each(stop_thread_at_exit);
 }
 
 /* atexit rather than a destructor: registered when the library is loaded,
