@@ -59,8 +59,16 @@ export class AsyncContext extends EventEmitter {
 
   /** Creates a context; synchronous. Default mode 'thread', maxHandlers 1024. */
   static create(options?: ContextOptions): AsyncContext {
-    const { mode, maxHandlers, signal } = checkContextOptions(options);
-    const rt = runtime();
+    const checked = checkContextOptions(options);
+    return AsyncContext.#open(runtime(), checked);
+  }
+
+  /** @internal the simulation opens contexts on its own runtime (virtual kernel and clock). */
+  static _openOn(rt: Runtime, options?: ContextOptions): AsyncContext {
+    return AsyncContext.#open(rt, checkContextOptions(options));
+  }
+
+  static #open(rt: Runtime, { mode, maxHandlers, signal }: ReturnType<typeof checkContextOptions>): AsyncContext {
     const loop = mode === 'poll' ? rt.addLoop('poll') : mode === 'signal' ? rt.signal(signal) : rt.thread();
     return new AsyncContext(rt, mode, maxHandlers, loop);
   }

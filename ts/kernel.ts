@@ -3,7 +3,8 @@
  * (native.ts); the simulation (issue 4) will provide another. Results are `>= 0` or `-errno`,
  * exactly as the shim returns them (docs/INTERNALS.md), so both backends share error mapping.
  */
-export type LoopHandle = bigint;
+/** Opaque: a native pointer (koffi) or a simulated one; errors are returned as negative numbers. */
+export type LoopHandle = bigint | number;
 
 export interface Kernel {
   /** Nanoseconds since the kernel layer's epoch, on CLOCK_MONOTONIC. */

@@ -42,7 +42,7 @@ export class Loop {
     const handle = kind === 'signal'
       ? kernel.loopNewSignal(core.bytes, ringOffset, bellFd, signal)
       : kernel.loopNew(core.bytes, ringOffset, bellFd, kind === 'thread');
-    if (typeof handle === 'number') {
+    if (typeof handle === 'number' && handle < 0) {
       x.loopDestroy(this.index);
       throw errnoError(handle, kind === 'signal' ? 'evw_loop_new_signal' : 'evw_loop_new', `creating a ${kind} loop`);
     }

@@ -1,4 +1,4 @@
-import { Socket } from 'node:net';
+import { socketBell, type Bell, type BellFactory } from './bell.js';
 import { calibratedClock } from './clock.js';
 import type { AsyncContext } from './context.js';
 import { Core, E_CONTEXT_FULL, E_HANDLER_EXISTS, FLAG_EDGE, FLAG_ONCE, FLAG_REARM } from './core.js';
@@ -31,7 +31,7 @@ export class Runtime {
   private readonly handlers: (Handler | undefined)[] = [];
   private readonly byId = new Map<number, Handler>();
   private readonly byFd = new Map<number, FdHandler>();
-  private bell: { socket: Socket; writeFd: number } | undefined;
+  private bell: { watcher: Bell; writeFd: number } | undefined;
   private threadLoop: Loop | undefined;
   private signalLoop: Loop | undefined;
   private globalPollLoop: Loop | undefined;
@@ -43,11 +43,14 @@ export class Runtime {
   private shutDown = false;
   private readonly redeliveryScheduled = new Set<Loop>();
 
-  constructor(kernel: Kernel) {
+  /**
+   * `now` is the clock timers are scheduled on (the kernel's time base); `watchBell` turns the
+   * doorbell's read end into calls of its callback. The simulation passes virtual ones.
+   */
+  constructor(kernel: Kernel, now: () => number, private readonly watchBell: BellFactory) {
     this.kernel = kernel;
     this.core = new Core();
-    this.now = calibratedClock(() => kernel.clockNs());
-    process.once('exit', () => this.shutdown());
+    this.now = now;
   }
 
   // ---- loops -------------------------------------------------------------------------------
@@ -143,7 +146,7 @@ export class Runtime {
     this.byId.set(h.id, h);
     this.ensureBell(); // even poll-only threads: the bell's socket is what a ref holds
     this.refs++;
-    if (this.refs === 1) this.bell?.socket.ref();
+    if (this.refs === 1) this.bell?.watcher.ref();
     return h;
   }
 
@@ -181,14 +184,14 @@ export class Runtime {
     if (h.removed || h.refed === refed) return;
     h.refed = refed;
     if (refed) {
-      if (++this.refs === 1) this.bell?.socket.ref();
+      if (++this.refs === 1) this.bell?.watcher.ref();
     } else {
       this.dropRef();
     }
   }
 
   private dropRef(): void {
-    if (--this.refs === 0) this.bell?.socket.unref();
+    if (--this.refs === 0) this.bell?.watcher.unref();
   }
 
   findById(id: number): Handler | undefined {
@@ -321,15 +324,17 @@ export class Runtime {
     const fds = new Int32Array(2);
     const rc = this.kernel.doorbellNew(fds);
     if (rc < 0) throw errnoError(rc, 'pipe2', 'creating the doorbell');
-    const socket = new Socket({ fd: fds[0], readable: true, writable: false });
-    socket.on('data', () => {
-      if (this.shutDown) return;
-      if (this.threadLoop) this.deliver(this.threadLoop);
-      if (this.signalLoop) this.deliver(this.signalLoop);
-    });
-    if (this.refs === 0) socket.unref();
-    this.bell = { socket, writeFd: fds[1] };
+    const watcher = this.watchBell(fds[0], () => this.onBell());
+    if (this.refs === 0) watcher.unref();
+    this.bell = { watcher, writeFd: fds[1] };
     return fds[1];
+  }
+
+  /** The doorbell rang: an asynchronous producer published into a ring. */
+  onBell(): void {
+    if (this.shutDown) return;
+    if (this.threadLoop) this.deliver(this.threadLoop);
+    if (this.signalLoop) this.deliver(this.signalLoop);
   }
 
   /** Joins every progress thread before the process (and the memory they write to) goes away. */
@@ -339,7 +344,7 @@ export class Runtime {
     for (const loop of this.loops) loop.releaseKernel();
     this.loops.clear();
     if (this.bell) {
-      this.bell.socket.destroy();
+      this.bell.watcher.close();
       this.kernel.close(this.bell.writeFd);
     }
   }
@@ -365,8 +370,13 @@ function signalChoiceError(rc: number, requested: number | undefined): EvwheelEr
 
 let current: Runtime | undefined;
 
-/** This JS thread's runtime, created on first use. */
+/** This JS thread's runtime over the real kernel, created on first use. */
 export function runtime(): Runtime {
-  if (!current) current = new Runtime(nativeKernel());
+  if (!current) {
+    const kernel = nativeKernel();
+    const rt = new Runtime(kernel, calibratedClock(() => kernel.clockNs()), socketBell);
+    process.once('exit', () => rt.shutdown());
+    current = rt;
+  }
   return current;
 }

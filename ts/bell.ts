@@ -1,0 +1,25 @@
+import { Socket } from 'node:net';
+
+/** Watches the doorbell's read end: ref'd, it keeps the process alive like any Node handle. */
+export interface Bell {
+  ref(): void;
+  unref(): void;
+  close(): void;
+}
+
+export type BellFactory = (readFd: number, onRing: () => void) => Bell;
+
+/**
+ * The real doorbell: Node's own loop watches the pipe, so a byte written by the progress thread
+ * or a signal handler wakes it without any JS running on a foreign thread. Wakes coalesce: one
+ * 'data' event may stand for many bytes.
+ */
+export const socketBell: BellFactory = (readFd, onRing) => {
+  const socket = new Socket({ fd: readFd, readable: true, writable: false });
+  socket.on('data', onRing);
+  return {
+    ref: () => socket.ref(),
+    unref: () => socket.unref(),
+    close: () => socket.destroy(),
+  };
+};
