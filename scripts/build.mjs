@@ -47,8 +47,9 @@ function buildShim() {
 }
 
 function buildTs() {
-  run(bin('esbuild'), ['ts/index.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20',
-    '--external:koffi', '--sourcemap', '--outfile=dist/index.js'], 'the API bundle (ts/)');
+  // Two entries, one shared chunk: evwheel and evwheel/sim share their classes (instanceof holds).
+  run(bin('esbuild'), ['ts/index.ts', 'ts/sim.ts', '--bundle', '--splitting', '--platform=node', '--format=esm',
+    '--target=node20', '--external:koffi', '--sourcemap', '--outdir=dist'], 'the API bundle (ts/)');
   run(bin('tsc'), ['-p', 'tsconfig.json', '--emitDeclarationOnly', '--declaration', '--outDir', 'dist/types'],
     'the type declarations');
 }

@@ -188,7 +188,7 @@ export class AsyncContext extends EventEmitter {
   #scheduleMissedDelivery(): void {
     if (this.#missedDeliveryScheduled) return;
     this.#missedDeliveryScheduled = true;
-    setImmediate(() => {
+    this.#rt.later(() => {
       this.#missedDeliveryScheduled = false;
       if (!this.#closed && !this.isBlocked && this.#rt.core.x.ctxMissedCount(this.#index) > 0) this.checkMissed();
     });

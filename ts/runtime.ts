@@ -45,9 +45,16 @@ export class Runtime {
 
   /**
    * `now` is the clock timers are scheduled on (the kernel's time base); `watchBell` turns the
-   * doorbell's read end into calls of its callback. The simulation passes virtual ones.
+   * doorbell's read end into calls of its callback; `later` runs follow-up work on a later turn
+   * (redelivery after a batch limit, missed events nobody collected). The simulation passes
+   * virtual ones, so that everything happens inside its advance().
    */
-  constructor(kernel: Kernel, now: () => number, private readonly watchBell: BellFactory) {
+  constructor(
+    kernel: Kernel,
+    now: () => number,
+    private readonly watchBell: BellFactory,
+    readonly later: (fn: () => void) => void,
+  ) {
     this.kernel = kernel;
     this.core = new Core();
     this.now = now;
@@ -311,7 +318,7 @@ export class Runtime {
   private scheduleRedelivery(loop: Loop): void {
     if (this.redeliveryScheduled.has(loop)) return;
     this.redeliveryScheduled.add(loop);
-    setImmediate(() => {
+    this.later(() => {
       this.redeliveryScheduled.delete(loop);
       if (!this.shutDown && !loop.isFreed) this.deliver(loop);
     });
@@ -374,7 +381,7 @@ let current: Runtime | undefined;
 export function runtime(): Runtime {
   if (!current) {
     const kernel = nativeKernel();
-    const rt = new Runtime(kernel, calibratedClock(() => kernel.clockNs()), socketBell);
+    const rt = new Runtime(kernel, calibratedClock(() => kernel.clockNs()), socketBell, setImmediate);
     process.once('exit', () => rt.shutdown());
     current = rt;
   }

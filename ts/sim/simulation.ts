@@ -1,0 +1,188 @@
+import { AsyncContext } from '../context.js';
+import { EvwheelError, errnoError } from '../errors.js';
+import { checkFd, invalid, type ContextOptions } from '../events.js';
+import { Runtime } from '../runtime.js';
+import { SimKernel } from './kernel.js';
+import { instantiateSim, type CoreMemoryTarget, type SimExports } from './module.js';
+
+export interface Faults {
+  /** Probability that a blocking call (epoll_wait, poll) fails with EINTR. */
+  eintr?: number;
+  /** Probability that epoll_ctl fails with ENOMEM. */
+  enomem?: number;
+  /** Probability of a spurious wake-up. */
+  spurious?: number;
+  /** Capacity of the realtime signal queue (then the kernel falls back to SIGIO); 0: the default. */
+  signalQueue?: number;
+}
+
+export interface SimulationOptions {
+  /** One seed, one trace: the same seed and the same calls give the same deliveries. */
+  seed?: number;
+  faults?: Faults;
+}
+
+/** Steps of one settle() before it calls the simulation livelocked. */
+const SETTLE_LIMIT = 100_000;
+const IO_CHUNK = 65536;
+
+/**
+ * A deterministic twin of the real thing: the shim's C compiled against a simulated kernel
+ * (virtual fds, virtual monotonic clock, a finite realtime-signal queue, injectable faults),
+ * driving the same core and the same AsyncContext API. Nothing happens between calls: virtual
+ * time moves, and callbacks run, only inside advance().
+ */
+export class Simulation {
+  readonly seed: number;
+  readonly #x: SimExports;
+  readonly #rt: Runtime;
+  readonly #io: number;
+  readonly #later: (() => void)[] = [];
+  #bellFd = -1;
+  #onBell: (() => void) | undefined;
+
+  private constructor(seed: number, faults: Required<Faults>) {
+    this.seed = seed;
+    const target: CoreMemoryTarget = { memory: undefined };
+    this.#x = instantiateSim(target);
+    this.#x.sim_init(seed >>> 0, faults.eintr, faults.enomem, faults.spurious, faults.signalQueue);
+    this.#io = this.#x.malloc(IO_CHUNK);
+    const kernel = new SimKernel(this.#x);
+    this.#rt = new Runtime(
+      kernel,
+      () => this.#x.sim_now(),
+      (readFd, onRing) => {
+        this.#bellFd = readFd;
+        this.#onBell = onRing;
+        return { ref() {}, unref() {}, close() {} };
+      },
+      (fn) => { this.#later.push(fn); },
+    );
+    target.memory = this.#rt.core.memory;
+  }
+
+  static create(options: SimulationOptions = {}): Simulation {
+    if (options === null || typeof options !== 'object') throw invalid('options must be an object');
+    const { seed = 1, faults = {} } = options;
+    if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw invalid(`seed must be an integer from 0 to 2^32-1, got ${String(seed)}`);
+    }
+    const probability = (name: keyof Faults) => {
+      const p = faults[name] ?? 0;
+      if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw invalid(`faults.${name} must be a probability (0..1)`);
+      return p;
+    };
+    const queue = faults.signalQueue ?? 0;
+    if (typeof queue !== 'number' || !Number.isInteger(queue) || queue < 0) {
+      throw invalid('faults.signalQueue must be a non-negative integer');
+    }
+    return new Simulation(seed, {
+      eintr: probability('eintr'), enomem: probability('enomem'), spurious: probability('spurious'), signalQueue: queue,
+    });
+  }
+
+  /** Virtual milliseconds since the simulation began. */
+  get now(): number {
+    return this.#x.sim_now() / 1e6;
+  }
+
+  /** A virtual pipe: [read end, write end], both non-blocking. */
+  pipe(): [number, number] {
+    const fds = this.#x.malloc(8);
+    try {
+      const rc = this.#x.sim_pipe(fds);
+      if (rc < 0) throw errnoError(rc, 'pipe', 'sim.pipe()');
+      const v = new Int32Array(this.#x.memory.buffer, fds, 2);
+      return [v[0], v[1]];
+    } finally {
+      this.#x.free(fds);
+    }
+  }
+
+  /** Writes what fits (a pipe holds 64 KiB); returns the bytes written, 0 when full. */
+  write(fd: number, data: string | Uint8Array): number {
+    checkFd(fd);
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+    if (!(bytes instanceof Uint8Array)) throw invalid('data must be a string or a Uint8Array');
+    let written = 0;
+    while (written < bytes.length) {
+      const n = Math.min(IO_CHUNK, bytes.length - written);
+      new Uint8Array(this.#x.memory.buffer, this.#io, n).set(bytes.subarray(written, written + n));
+      const rc = this.#x.sim_write(fd, this.#io, n);
+      if (rc === -11) break; // EAGAIN: full
+      if (rc < 0) throw errnoError(rc, 'write', `sim.write(${fd})`);
+      written += rc;
+      if (rc < n) break;
+    }
+    return written;
+  }
+
+  /** Reads everything available now (empty when nothing is, or at EOF). */
+  read(fd: number): Uint8Array {
+    checkFd(fd);
+    const chunks: Uint8Array[] = [];
+    for (;;) {
+      const rc = this.#x.sim_read(fd, this.#io, IO_CHUNK);
+      if (rc === -11 || rc === 0) break;
+      if (rc < 0) throw errnoError(rc, 'read', `sim.read(${fd})`);
+      chunks.push(new Uint8Array(this.#x.memory.buffer, this.#io, rc).slice());
+      if (rc < IO_CHUNK) break;
+    }
+    if (chunks.length === 1) return chunks[0];
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of chunks) { out.set(c, at); at += c.length; }
+    return out;
+  }
+
+  close(fd: number): void {
+    checkFd(fd);
+    const rc = this.#x.sim_close(fd);
+    if (rc < 0) throw errnoError(rc, 'close', `sim.close(${fd})`);
+  }
+
+  /** The same AsyncContext as AsyncContext.create(), on the simulated kernel. */
+  createContext(options?: ContextOptions): AsyncContext {
+    return AsyncContext._openOn(this.#rt, options);
+  }
+
+  /** Moves virtual time forward by `ms` and runs everything that becomes due, in time order. */
+  advance(ms: number): void {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+      throw invalid(`advance() takes a finite, non-negative number of milliseconds, got ${String(ms)}`);
+    }
+    const x = this.#x;
+    const target = x.sim_now() + Math.round(ms * 1e6);
+    this.#settle();
+    for (;;) {
+      const next = x.sim_next_timer();
+      if (next < 0 || next > target) break;
+      x.sim_set_now(Math.max(next, x.sim_now()));
+      this.#settle();
+    }
+    if (x.sim_now() < target) {
+      x.sim_set_now(target);
+      this.#settle();
+    }
+  }
+
+  /** Runs the simulated threads and signals, then the deliveries they caused, until all is quiet. */
+  #settle(): void {
+    for (let step = 0; step < SETTLE_LIMIT; step++) {
+      this.#x.sim_run();
+      const rang = this.#takeBell();
+      if (rang) this.#onBell?.();
+      const later = this.#later.splice(0);
+      for (const fn of later) fn();
+      if (!rang && later.length === 0) return;
+    }
+    throw new EvwheelError('ERR_SYSTEM', `the simulation did not settle after ${SETTLE_LIMIT} steps (a callback that re-arms itself forever?)`);
+  }
+
+  #takeBell(): boolean {
+    if (this.#bellFd < 0) return false;
+    let rang = false;
+    while (this.#x.sim_read(this.#bellFd, this.#io, IO_CHUNK) > 0) rang = true;
+    return rang;
+  }
+}
