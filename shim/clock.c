@@ -1,21 +1,15 @@
-#include <time.h>
-
 #include "clock.h"
 #include "evwheel.h"
+#include "sys.h"
 
+/* Set once before any export can be called: by a constructor at dlopen
+ * time on Linux (platform_linux.c), by sim_init in the sim (0: the virtual
+ * clock starts at the epoch). */
 static int64_t epoch_ns;
 
-int64_t clock_monotonic_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts); /* cannot fail for this clock id */
-  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
+void clock_set_epoch(int64_t ns) { epoch_ns = ns; }
 
-/* Runs at dlopen time, before any export can be called, so every reader
- * sees the same epoch without synchronisation. */
-__attribute__((constructor)) static void clock_init_epoch(void) {
-  epoch_ns = clock_monotonic_ns();
-}
+int64_t clock_monotonic_ns(void) { return sys_clock_ns(); }
 
 int64_t clock_epoch_ns(void) { return epoch_ns; }
 

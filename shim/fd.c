@@ -2,18 +2,11 @@
  * registry) and the epoll_ctl calls that arm them (sigfd.c for signal
  * loops). */
 #include <errno.h>
-#include <fcntl.h>
-#include <string.h>
-#include <sys/epoll.h>
 
 #include "loop.h"
+#include "rearm.h"
 #include "registry.h"
 #include "sigfd.h"
-
-static int loop_epoll_ctl(const evw_loop *loop, int op, int fd, uint32_t events, uint32_t seq) {
-  struct epoll_event ev = {.events = events, .data.u64 = loop_epoll_data(fd, seq)};
-  return epoll_ctl(loop->epoll_fd, op, fd, &ev) == 0 ? 0 : -errno;
-}
 
 /* The fd vanished under us (the user closed it, or closed and reopened the
  * number): the kernel already dropped it from the epoll set. */
@@ -24,7 +17,7 @@ EVW_EXPORT int evw_fd_add(evw_loop *loop, int fd, uint32_t events) {
     return -EINVAL;
   /* Checked first so that a closed fd is EBADF, not EEXIST for a stale entry
    * or EBADF from epoll_ctl after a registry round trip. */
-  if (fd < 0 || fcntl(fd, F_GETFD) < 0)
+  if (fd < 0 || sys_fcntl_getfd(fd) < 0)
     return -EBADF;
   uint32_t seq = registry_next_seq();
   int rc = registry_claim(fd, loop, seq);
@@ -34,7 +27,7 @@ EVW_EXPORT int evw_fd_add(evw_loop *loop, int fd, uint32_t events) {
   if (loop->signal_mode)
     rc = sigfd_add(loop, fd, events, seq);
   else
-    rc = loop_epoll_ctl(loop, EPOLL_CTL_ADD, fd, events, seq);
+    rc = rearm_epoll_ctl(loop, SYS_EPOLL_CTL_ADD, fd, events, seq);
   if (rc < 0) {
     registry_release_exact(fd, loop, seq);
     return rc;
@@ -49,7 +42,9 @@ EVW_EXPORT int evw_fd_mod(evw_loop *loop, int fd, uint32_t events, uint32_t seq)
     return -ENOENT;
   if (loop->signal_mode)
     return sigfd_mod(loop, fd, events);
-  return loop_epoll_ctl(loop, EPOLL_CTL_MOD, fd, events, seq);
+  /* A kept re-arm would overwrite the new events. */
+  rearm_forget(loop, fd);
+  return rearm_epoll_ctl(loop, SYS_EPOLL_CTL_MOD, fd, events, seq);
 }
 
 EVW_EXPORT int evw_fd_del(evw_loop *loop, int fd) {
@@ -67,27 +62,7 @@ EVW_EXPORT int evw_fd_del(evw_loop *loop, int fd) {
   }
   if (rc < 0)
     return rc;
-  rc = loop_epoll_ctl(loop, EPOLL_CTL_DEL, fd, 0, 0);
+  rearm_forget(loop, fd);
+  rc = rearm_epoll_ctl(loop, SYS_EPOLL_CTL_DEL, fd, 0, 0);
   return fd_was_closed(rc) ? 0 : rc;
-}
-
-EVW_EXPORT int evw_loop_rearm(evw_loop *loop, uint32_t list_off, int count) {
-  if (loop == NULL || count < 0)
-    return -EINVAL;
-  if (loop->signal_mode)
-    return sigfd_rearm(loop, list_off, count);
-  const uint8_t *list = loop->mem + list_off;
-  int first_error = 0;
-  for (int i = 0; i < count; i++) {
-    struct rearm_entry entry;
-    memcpy(&entry, list + (size_t)i * sizeof entry, sizeof entry);
-    /* A stale entry (fd deleted, or re-added with a new seq) must not
-     * overwrite the current registration's epoll data. */
-    if (!registry_owns(entry.fd, loop, entry.seq))
-      continue;
-    int rc = loop_epoll_ctl(loop, EPOLL_CTL_MOD, entry.fd, entry.events, entry.seq);
-    if (rc < 0 && !fd_was_closed(rc) && first_error == 0)
-      first_error = rc; /* reported, but the rest of the batch is still armed */
-  }
-  return first_error;
 }

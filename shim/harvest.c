@@ -1,24 +1,31 @@
 #include <errno.h>
-#include <sys/epoll.h>
 
 #include "harvest.h"
+#include "sys.h"
 #include "timer.h"
 #include "wake.h"
 
 #define EVENT_BITS_MASK 0x1fu /* IN PRI OUT ERR HUP: what the ring carries */
 
+/* EINTR is retried; after this many in a row the call gives up with
+ * -EINTR (callers treat it as "nothing this time"). */
+#define HARVEST_EINTR_TRIES 16
+
 int harvest_events(evw_loop *loop, uint32_t space, int timeout_ms, int ring_bell) {
-  struct epoll_event events[HARVEST_MAX_EVENTS];
+  struct sys_epoll_event events[HARVEST_MAX_EVENTS];
   /* Never fetch more events than free slots: each event yields at most one
    * entry, and what is not fetched stays pending in the kernel. */
   int max_events = space < HARVEST_MAX_EVENTS ? (int)space : HARVEST_MAX_EVENTS;
-  int n = epoll_wait(loop->epoll_fd, events, max_events, timeout_ms);
+  int n, tries = 0;
+  do {
+    n = sys_epoll_wait(loop->epoll_fd, events, max_events, timeout_ms);
+  } while (n == -EINTR && ++tries < HARVEST_EINTR_TRIES);
   if (n < 0)
-    return -errno;
+    return n;
 
   uint32_t written = 0;
   for (int i = 0; i < n; i++) {
-    uint64_t data = events[i].data.u64;
+    uint64_t data = events[i].data;
     if (data == LOOP_DATA_TIMER) {
       /* Emitted even if the read finds nothing (the JS thread re-armed the
        * timer meanwhile): a spurious TIMER entry costs one empty expiry

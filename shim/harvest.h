@@ -12,7 +12,8 @@
 
 /* Waits up to timeout_ms (-1: forever) for at most min(space, 256) events,
  * writes them as ring entries and publishes them (ringing the doorbell if
- * ring_bell). Returns the entries written or -errno (-EINTR included). */
+ * ring_bell). EINTR is retried (a few times, then -EINTR). Returns the
+ * entries written or -errno. */
 int harvest_events(evw_loop *loop, uint32_t space, int timeout_ms, int ring_bell);
 
 #endif

@@ -3,13 +3,12 @@
  * all again: by evw_loop_free, or by the owning thread's cleanup hook
  * (napi_hook.c) for the loops JS left behind. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
-#include <sys/epoll.h>
-#include <unistd.h>
 
 #include "loop.h"
 #include "loops.h"
+#include "mem.h"
+#include "rearm.h"
 #include "registry.h"
 #include "sigloop.h"
 #include "thread.h"
@@ -19,7 +18,7 @@
 
 static void close_if_open(int fd) {
   if (fd >= 0)
-    close(fd);
+    sys_close(fd);
 }
 
 /* Releases the registry entries before closing, so that no fd number the
@@ -31,6 +30,8 @@ static void loop_release_resources(evw_loop *loop) {
   close_if_open(loop->epoll_fd);
   close_if_open(loop->timer_fd);
   close_if_open(loop->wake_fd);
+  rearm_release(loop);
+  pthread_mutex_destroy(&loop->retry_lock);
   free(loop);
 }
 
@@ -42,15 +43,21 @@ static int loop_own_fd(evw_loop *loop, int fd_or_error, int *fd_slot) {
   return registry_claim_internal(fd_or_error, loop);
 }
 
+/* Transient failures (ENOMEM, EINTR) of the internal registrations are
+ * retried this many times before loop creation fails. */
+#define LOOP_WATCH_TRIES 64
+
 /* Level-triggered: the thread reads each of them whenever epoll reports it. */
 static int loop_watch_internal_fd(evw_loop *loop, int fd, uint64_t data) {
-  struct epoll_event ev = {.events = EPOLLIN, .data.u64 = data};
-  return epoll_ctl(loop->epoll_fd, EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : -errno;
+  int rc, tries = 0;
+  do {
+    rc = sys_epoll_ctl(loop->epoll_fd, SYS_EPOLL_CTL_ADD, fd, SYS_EPOLLIN, data);
+  } while ((rc == -ENOMEM || rc == -EINTR) && ++tries < LOOP_WATCH_TRIES);
+  return rc;
 }
 
 static int loop_create_fds(evw_loop *loop) {
-  int rc = epoll_create1(EPOLL_CLOEXEC);
-  rc = loop_own_fd(loop, rc < 0 ? -errno : rc, &loop->epoll_fd);
+  int rc = loop_own_fd(loop, sys_epoll_create(), &loop->epoll_fd);
   if (rc < 0 || !loop->threaded)
     return rc;
   rc = loop_own_fd(loop, timer_fd_create(), &loop->timer_fd);
@@ -73,9 +80,9 @@ static evw_loop *loop_fail(evw_loop *loop, int rc, int *err) {
 
 EVW_EXPORT evw_loop *evw_loop_new(uint8_t *mem, uint32_t ring_off, int bell_fd,
                                   int threaded, int *err) {
-  if (mem == NULL)
+  if (!mem_base_valid(mem))
     return loop_fail(NULL, -EINVAL, err);
-  if (bell_fd >= 0 && fcntl(bell_fd, F_GETFD) < 0)
+  if (bell_fd >= 0 && sys_fcntl_getfd(bell_fd) < 0)
     return loop_fail(NULL, -EBADF, err);
 
   evw_loop *loop = calloc(1, sizeof *loop);
@@ -85,8 +92,9 @@ EVW_EXPORT evw_loop *evw_loop_new(uint8_t *mem, uint32_t ring_off, int bell_fd,
   loop->threaded = threaded != 0;
   loop->epoll_fd = loop->timer_fd = loop->wake_fd = loop->sig.signal_fd = -1;
   loop->owner_tid = current_tid();
+  pthread_mutex_init(&loop->retry_lock, NULL);
 
-  int rc = ring_attach(&loop->ring, mem + ring_off, bell_fd);
+  int rc = ring_attach(&loop->ring, mem, ring_off, bell_fd);
   if (rc == 0)
     rc = loop_create_fds(loop);
   if (rc < 0)

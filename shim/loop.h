@@ -10,10 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include <time.h>
 
 #include "evwheel.h"
 #include "ring.h"
+#include "sys.h"
 
 /* One user fd of a signal loop, and its fcntl state as found at evw_fd_add
  * (restored at evw_fd_del, evw_loop_stop and evw_loop_free). */
@@ -34,12 +34,20 @@ struct sig_state {
   int signal_fd;       /* signalfd for signo + SIGIO: flushing, -1 if none */
   int owner_listed;    /* entered in the owner table */
   int timer_created;
-  timer_t timer;
+  sys_timer_t timer;
   double deadline_ns;  /* last evw_loop_arm_timer value, < 0: none */
   struct sig_fd *fds;
   size_t fd_count, fd_capacity;
   size_t rescan_cursor; /* where the next rescan starts (the ring may fill) */
 };
+
+/* A rearm list entry, as the core writes it (12 bytes, little endian). */
+struct rearm_entry {
+  int32_t fd;
+  uint32_t events;
+  uint32_t seq;
+};
+_Static_assert(sizeof(struct rearm_entry) == 12, "rearm entries are 12 bytes");
 
 struct evw_loop {
   uint8_t *mem;    /* base of the core's shared memory (rearm lists are offsets in it) */
@@ -59,15 +67,16 @@ struct evw_loop {
   pthread_t thread;
   int thread_running;
   int stop_requested;
+
+  /* Re-arms that failed with a transient error (ENOMEM): kept and retried
+   * on the next progress step, rearm or poll call (rearm.c), so that no
+   * readiness is lost. retry_count is also read atomically without the
+   * lock. */
+  pthread_mutex_t retry_lock;
+  struct rearm_entry *retry;
+  int retry_count, retry_capacity;
 };
 
-/* A rearm list entry, as the core writes it (12 bytes, little endian). */
-struct rearm_entry {
-  int32_t fd;
-  uint32_t events;
-  uint32_t seq;
-};
-_Static_assert(sizeof(struct rearm_entry) == 12, "rearm entries are 12 bytes");
 
 /* epoll data of a user fd: the ring entry's fd and seq in one word. User
  * seqs are never 0, so values with a zero high half are free for the

@@ -3,6 +3,7 @@
 #include <errno.h>
 
 #include "harvest.h"
+#include "rearm.h"
 #include "thread.h"
 
 EVW_EXPORT int evw_loop_poll(evw_loop *loop) {
@@ -13,6 +14,7 @@ EVW_EXPORT int evw_loop_poll(evw_loop *loop) {
   /* The ring has one producer: while the progress thread runs, it is it. */
   if (thread_is_running(loop))
     return -EBUSY;
+  rearm_retry_pending(loop);
   uint32_t space = ring_free_space(&loop->ring);
   if (space == 0)
     return 0; /* the caller drains, then polls again */

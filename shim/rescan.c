@@ -12,7 +12,7 @@
 EVW_EXPORT int evw_loop_rescan(evw_loop *loop) {
   if (loop == NULL || !loop->signal_mode)
     return -EINVAL;
-  sigset_t previous;
+  sys_sigset_t previous;
   sigmask_block(loop->sig.signo, &previous);
   sigloop_flush(loop);
   int written = 0;

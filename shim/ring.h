@@ -24,14 +24,16 @@
 enum ring_entry_kind { RING_KIND_FD = 0, RING_KIND_TIMER = 1, RING_KIND_RESCAN = 2 };
 
 struct ring {
-  uint8_t *base;     /* R: the ring header, inside the core's shared memory */
+  uint8_t *mem;      /* the core's memory (mem.h: a pointer, or in the sim an offset) */
+  uint32_t base;     /* R: offset of the ring header in it */
   uint32_t capacity; /* copied once at attach; the header is never trusted again */
   int bell_fd;       /* write end of the doorbell pipe, -1 for none */
 };
 
-/* Validates the header at base (alignment, capacity a power of two) and
- * copies the capacity. Returns 0 or -EINVAL. */
-int ring_attach(struct ring *ring, uint8_t *base, int bell_fd);
+/* Validates the header at mem + base (alignment, capacity a power of two)
+ * and copies the capacity. Returns 0 or -EINVAL. All accesses go through
+ * mem.h. */
+int ring_attach(struct ring *ring, uint8_t *mem, uint32_t base, int bell_fd);
 
 /* Entries the producer may write now (capacity - (head - tail)). */
 uint32_t ring_free_space(const struct ring *ring);

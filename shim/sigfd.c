@@ -1,47 +1,40 @@
-#define _GNU_SOURCE /* F_SETSIG, F_SETOWN_EX */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
 
+#include "rearm.h"
 #include "registry.h"
 #include "sigfd.h"
 #include "sigmask.h"
 #include "sigpoll.h"
 
 static int fd_set_async(int fd, int on) {
-  int flags = fcntl(fd, F_GETFL);
+  int flags = sys_fcntl_getfl(fd);
   if (flags < 0)
-    return -errno;
-  int wanted = on ? flags | O_ASYNC : flags & ~O_ASYNC;
+    return flags;
+  int wanted = on ? flags | SYS_O_ASYNC : flags & ~SYS_O_ASYNC;
   if (wanted == flags)
     return 0;
-  return fcntl(fd, F_SETFL, wanted) == 0 ? 0 : -errno;
+  return sys_fcntl_setfl(fd, wanted);
 }
 
 static int fd_set_owner(int fd, int type, pid_t pid) {
-  struct f_owner_ex owner = {.type = type, .pid = pid};
-  return fcntl(fd, F_SETOWN_EX, &owner) == 0 ? 0 : -errno;
+  return sys_fcntl_setown_ex(fd, type, pid);
 }
 
 /* As epoll_ctl: a regular file or a directory is always "ready". */
 static int fd_check_pollable(int fd) {
-  struct stat st;
-  if (fstat(fd, &st) != 0)
-    return -errno;
-  return S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) ? -EPERM : 0;
+  int kind = sys_fstat_kind(fd);
+  return kind < 0 ? kind : kind == 1 ? -EPERM : 0;
 }
 
 static int fd_save(struct sig_fd *entry) {
-  struct f_owner_ex owner;
-  entry->saved_flags = fcntl(entry->fd, F_GETFL);
-  entry->saved_sig = fcntl(entry->fd, F_GETSIG);
-  if (entry->saved_flags < 0 || entry->saved_sig < 0 || fcntl(entry->fd, F_GETOWN_EX, &owner) < 0)
-    return -errno;
-  entry->saved_owner_type = owner.type;
-  entry->saved_owner_pid = owner.pid;
-  return 0;
+  entry->saved_flags = sys_fcntl_getfl(entry->fd);
+  if (entry->saved_flags < 0)
+    return entry->saved_flags;
+  entry->saved_sig = sys_fcntl_getsig(entry->fd);
+  if (entry->saved_sig < 0)
+    return entry->saved_sig;
+  return sys_fcntl_getown_ex(entry->fd, &entry->saved_owner_type, &entry->saved_owner_pid);
 }
 
 /* Errors are ignored: the fd may have been closed (or its number reused)
@@ -49,8 +42,8 @@ static int fd_save(struct sig_fd *entry) {
 static void fd_restore(const struct sig_fd *entry) {
   fd_set_async(entry->fd, 0); /* first: no signal while owner and signal change */
   fd_set_owner(entry->fd, entry->saved_owner_type, entry->saved_owner_pid);
-  fcntl(entry->fd, F_SETSIG, entry->saved_sig);
-  if (entry->saved_flags & O_ASYNC)
+  sys_fcntl_setsig(entry->fd, entry->saved_sig);
+  if (entry->saved_flags & SYS_O_ASYNC)
     fd_set_async(entry->fd, 1);
 }
 
@@ -61,9 +54,10 @@ static int loop_delivers(const evw_loop *loop, uint32_t events) {
 /* Signal and owner first, O_ASYNC last: the first signal already goes to
  * the right thread with the right number. */
 static int fd_take(const evw_loop *loop, const struct sig_fd *entry) {
-  if (fcntl(entry->fd, F_SETSIG, loop->sig.signo) != 0)
-    return -errno;
-  int rc = fd_set_owner(entry->fd, F_OWNER_TID, loop->owner_tid);
+  int rc = sys_fcntl_setsig(entry->fd, loop->sig.signo);
+  if (rc < 0)
+    return rc;
+  rc = fd_set_owner(entry->fd, SYS_F_OWNER_TID, loop->owner_tid);
   return rc < 0 ? rc : fd_set_async(entry->fd, loop_delivers(loop, entry->events));
 }
 
@@ -93,7 +87,7 @@ static void sigfd_check_ready(evw_loop *loop, const struct sig_fd *entry) {
     return;
   struct sigpoll_item item = {.fd = entry->fd, .events = entry->events, .seq = entry->seq};
   int unreported;
-  sigset_t previous;
+  sys_sigset_t previous;
   sigmask_block(loop->sig.signo, &previous);
   sigpoll_report(loop, &item, 1, &unreported);
   sigmask_restore(&previous);
@@ -143,14 +137,13 @@ void sigfd_del(evw_loop *loop, int fd, int restore) {
 int sigfd_rearm(evw_loop *loop, uint32_t list_off, int count) {
   if (!loop->sig.started)
     return 0; /* evw_loop_start polls every fd */
-  const uint8_t *list = loop->mem + list_off;
   struct sigpoll_item items[SIGPOLL_CHUNK];
   int n = 0, first_error = 0, unreported;
-  sigset_t previous;
+  sys_sigset_t previous;
   sigmask_block(loop->sig.signo, &previous);
   for (int i = 0; i < count; i++) {
     struct rearm_entry entry;
-    memcpy(&entry, list + (size_t)i * sizeof entry, sizeof entry);
+    rearm_read_entry(loop, list_off + (uint32_t)i * (uint32_t)sizeof entry, &entry);
     /* Stale entries (deleted, or re-added with a new seq) are skipped. */
     if (sigpoll_wanted(entry.events) && registry_owns(entry.fd, loop, entry.seq))
       items[n++] = (struct sigpoll_item){.fd = entry.fd, .events = entry.events, .seq = entry.seq};

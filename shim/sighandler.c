@@ -1,6 +1,4 @@
 #include <errno.h>
-#include <poll.h>
-#include <string.h>
 
 #include "loop.h"
 #include "owner_table.h"
@@ -13,52 +11,38 @@
  * when poll(2) (async-signal-safe) sees it ready; else what the kernel put
  * in si_band. The kernel signals a pipe whose writer closed with POLL_IN,
  * where epoll (and the public contract) say HUP. */
-static uint32_t sighandler_fd_bits(const siginfo_t *info) {
-  struct pollfd fd = {.fd = info->si_fd, .events = POLLIN | POLLPRI | POLLOUT};
-  if (poll(&fd, 1, 0) == 1 && !(fd.revents & POLLNVAL) && (fd.revents & EVENT_BITS_MASK) != 0)
+static uint32_t sighandler_fd_bits(const struct sys_siginfo *info) {
+  struct sys_pollfd fd = {.fd = info->fd, .events = SYS_POLLIN | SYS_POLLPRI | SYS_POLLOUT};
+  if (sys_poll(&fd, 1, 0) == 1 && !(fd.revents & SYS_POLLNVAL) &&
+      (fd.revents & EVENT_BITS_MASK) != 0)
     return (uint32_t)fd.revents & EVENT_BITS_MASK;
-  return (uint32_t)info->si_band & EVENT_BITS_MASK;
+  return (uint32_t)info->band & EVENT_BITS_MASK;
 }
 
 /* The ring entry one signal stands for. A kernel fd signal (si_code
  * POLL_IN..POLL_HUP, all > 0) carries si_fd and si_band; SIGIO means the
  * realtime queue overflowed; anything else (kill, sigqueue: si_code <= 0, or
  * another loop's signal) tells nothing precise, so it asks for a rescan. */
-static void sighandler_record(evw_loop *loop, int signo, const siginfo_t *info) {
+static void sighandler_record(evw_loop *loop, const struct sys_siginfo *info) {
   struct ring *ring = &loop->ring;
   if (ring_free_space(ring) == 0) {
     ring_request_rescan(ring);
     return;
   }
-  if (info->si_code == SI_TIMER)
+  if (info->code == SYS_SI_TIMER)
     ring_put(ring, 0, 0, 0, 0, RING_KIND_TIMER);
-  else if (signo == SIGIO || signo != loop->sig.signo || info->si_code <= 0)
+  else if (info->signo == SYS_SIGIO || info->signo != loop->sig.signo || info->code <= 0)
     ring_put(ring, 0, 0, 0, 0, RING_KIND_RESCAN);
   else /* seq 0: "the current registration" */
-    ring_put(ring, 0, info->si_fd, 0, sighandler_fd_bits(info), RING_KIND_FD);
+    ring_put(ring, 0, info->fd, 0, sighandler_fd_bits(info), RING_KIND_FD);
   ring_publish(ring, 1, 1);
 }
 
-static void sighandler_fn(int signo, siginfo_t *info, void *context) {
-  (void)context;
-  int saved_errno = errno; /* the doorbell write may fail with EAGAIN */
+/* errno is saved and restored by the caller (sys_linux.c's trampoline). */
+void sighandler_fn(const struct sys_siginfo *info) {
   /* A thread without a loop (a worker that never used signal mode, or one
    * whose loop is gone while a signal was still queued): ignored. */
   evw_loop *loop = owner_table_lookup(current_tid());
   if (loop != NULL)
-    sighandler_record(loop, signo, info);
-  errno = saved_errno;
-}
-
-void sighandler_action(int signo, struct sigaction *action) {
-  memset(action, 0, sizeof *action);
-  action->sa_sigaction = sighandler_fn;
-  action->sa_flags = SA_SIGINFO | SA_RESTART;
-  sigemptyset(&action->sa_mask);
-  sigaddset(&action->sa_mask, signo);
-  sigaddset(&action->sa_mask, SIGIO);
-}
-
-int sighandler_is_ours(const struct sigaction *action) {
-  return (action->sa_flags & SA_SIGINFO) && action->sa_sigaction == sighandler_fn;
+    sighandler_record(loop, info);
 }

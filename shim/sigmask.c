@@ -1,23 +1,17 @@
-#include <pthread.h>
-
 #include "sigmask.h"
 
-void sigmask_set_of(int signo, sigset_t *set) {
-  sigemptyset(set);
-  sigaddset(set, signo);
-  sigaddset(set, SIGIO);
+sys_sigset_t sigmask_set_of(int signo) { return sys_sigbit(signo) | sys_sigbit(SYS_SIGIO); }
+
+void sigmask_block(int signo, sys_sigset_t *previous) {
+  sys_sigset_t set = sigmask_set_of(signo);
+  sys_sigmask(SYS_SIG_BLOCK, &set, previous);
 }
 
-void sigmask_block(int signo, sigset_t *previous) {
-  sigset_t set;
-  sigmask_set_of(signo, &set);
-  pthread_sigmask(SIG_BLOCK, &set, previous);
+void sigmask_restore(const sys_sigset_t *previous) {
+  sys_sigmask(SYS_SIG_SETMASK, previous, NULL);
 }
-
-void sigmask_restore(const sigset_t *previous) { pthread_sigmask(SIG_SETMASK, previous, NULL); }
 
 void sigmask_unblock(int signo) {
-  sigset_t set;
-  sigmask_set_of(signo, &set);
-  pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+  sys_sigset_t set = sigmask_set_of(signo);
+  sys_sigmask(SYS_SIG_UNBLOCK, &set, NULL);
 }

@@ -4,18 +4,18 @@
 #ifndef EVW_SIGMASK_H
 #define EVW_SIGMASK_H
 
-#include <signal.h>
+#include "sys.h"
 
 /* Blocks signo and SIGIO; *previous receives the mask to restore. */
-void sigmask_block(int signo, sigset_t *previous);
+void sigmask_block(int signo, sys_sigset_t *previous);
 
-void sigmask_restore(const sigset_t *previous);
+void sigmask_restore(const sys_sigset_t *previous);
 
 /* Unblocks signo and SIGIO for good (Node starts workers with every signal
  * blocked; the handler ignores threads without a loop). */
 void sigmask_unblock(int signo);
 
 /* The set {signo, SIGIO}. */
-void sigmask_set_of(int signo, sigset_t *set);
+sys_sigset_t sigmask_set_of(int signo);
 
 #endif

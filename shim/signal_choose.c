@@ -1,12 +1,12 @@
 /* Which realtime signal a new signal loop uses. */
 #include <errno.h>
-#include <signal.h>
 
 #include "evwheel.h"
 #include "loops.h"
 #include "siginstall.h"
+#include "sys.h"
 
-static int is_realtime(int signo) { return signo >= SIGRTMIN && signo <= SIGRTMAX; }
+static int is_realtime(int signo) { return signo >= sys_sigrtmin() && signo <= sys_sigrtmax(); }
 
 /* A signal is usable when nobody else handles or ignores it. */
 static int is_usable(int signo) {
@@ -19,7 +19,7 @@ static int choose_default(void) {
   int in_use = loops_signal_in_use();
   if (in_use != 0)
     return in_use;
-  for (int signo = SIGRTMIN; signo <= SIGRTMAX; signo++)
+  for (int signo = sys_sigrtmin(); signo <= sys_sigrtmax(); signo++)
     if (siginstall_disposition(signo) == SIG_DISPOSITION_DEFAULT)
       return signo;
   return -EAGAIN;

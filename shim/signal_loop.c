@@ -1,14 +1,10 @@
 /* Signal loop lifetime: creation on the owning thread, start and stop of
  * signal delivery, release. */
-#define _GNU_SOURCE /* F_GETOWN_EX */
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
-#include <sys/signalfd.h>
-#include <unistd.h>
 
 #include "loops.h"
+#include "mem.h"
 #include "owner_table.h"
 #include "registry.h"
 #include "sigfd.h"
@@ -18,16 +14,14 @@
 #include "sigtimer.h"
 #include "tid.h"
 
-static int is_realtime(int signo) { return signo >= SIGRTMIN && signo <= SIGRTMAX; }
+static int is_realtime(int signo) { return signo >= sys_sigrtmin() && signo <= sys_sigrtmax(); }
 
 /* The signalfd used to flush queued signals; also claimed in the registry
  * so that users cannot register it. */
 static int sigloop_create_signal_fd(evw_loop *loop) {
-  sigset_t set;
-  sigmask_set_of(loop->sig.signo, &set);
-  int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+  int fd = sys_signalfd(sigmask_set_of(loop->sig.signo));
   if (fd < 0)
-    return -errno;
+    return fd;
   loop->sig.signal_fd = fd;
   return registry_claim_internal(fd, loop);
 }
@@ -35,8 +29,8 @@ static int sigloop_create_signal_fd(evw_loop *loop) {
 /* F_OWNER_TID appeared in Linux 2.6.32: without it signals cannot be aimed
  * at one thread, and signal mode is not offered at all. */
 static int sigloop_check_owner_ex(int fd) {
-  struct f_owner_ex owner;
-  return fcntl(fd, F_GETOWN_EX, &owner) == 0 ? 0 : errno == EINVAL ? -ENOTSUP : -errno;
+  int type, pid;
+  return sys_fcntl_getown_ex(fd, &type, &pid);
 }
 
 static evw_loop *sigloop_fail(evw_loop *loop, int rc, int *err) {
@@ -52,9 +46,9 @@ static evw_loop *sigloop_fail(evw_loop *loop, int rc, int *err) {
 
 EVW_EXPORT evw_loop *evw_loop_new_signal(uint8_t *mem, uint32_t ring_off, int bell_fd, int signo,
                                          int *err) {
-  if (mem == NULL || !is_realtime(signo))
+  if (!mem_base_valid(mem) || !is_realtime(signo))
     return sigloop_fail(NULL, -EINVAL, err);
-  if (bell_fd >= 0 && fcntl(bell_fd, F_GETFD) < 0)
+  if (bell_fd >= 0 && sys_fcntl_getfd(bell_fd) < 0)
     return sigloop_fail(NULL, -EBADF, err);
 
   evw_loop *loop = calloc(1, sizeof *loop);
@@ -66,8 +60,9 @@ EVW_EXPORT evw_loop *evw_loop_new_signal(uint8_t *mem, uint32_t ring_off, int be
   loop->owner_tid = current_tid();
   loop->sig.signo = signo;
   loop->sig.deadline_ns = -1;
+  pthread_mutex_init(&loop->retry_lock, NULL);
 
-  int rc = ring_attach(&loop->ring, mem + ring_off, bell_fd);
+  int rc = ring_attach(&loop->ring, mem, ring_off, bell_fd);
   if (rc == 0)
     rc = sigloop_create_signal_fd(loop);
   if (rc == 0)
@@ -85,11 +80,13 @@ EVW_EXPORT evw_loop *evw_loop_new_signal(uint8_t *mem, uint32_t ring_off, int be
 }
 
 void sigloop_flush(evw_loop *loop) {
-  struct signalfd_siginfo discarded[16];
+  unsigned char discarded[16 * SYS_SIGNALFD_INFO_BYTES];
   if (loop->sig.signal_fd < 0)
     return;
-  while (read(loop->sig.signal_fd, discarded, sizeof discarded) > 0) {
-  }
+  long n;
+  do {
+    n = sys_read(loop->sig.signal_fd, discarded, sizeof discarded);
+  } while (n > 0 || n == -EINTR);
 }
 
 int sigloop_start(evw_loop *loop) {
@@ -104,7 +101,7 @@ int sigloop_start(evw_loop *loop) {
     sigloop_stop(loop);
     return rc;
   }
-  sigset_t previous;
+  sys_sigset_t previous;
   sigmask_block(loop->sig.signo, &previous);
   sigfd_set_async_all(loop, 1);
   sigfd_report_all(loop); /* O_ASYNC only signals changes from now on */
@@ -115,7 +112,7 @@ int sigloop_start(evw_loop *loop) {
 int sigloop_stop(evw_loop *loop) {
   if (!loop->sig.started)
     return 0;
-  sigset_t previous;
+  sys_sigset_t previous;
   sigmask_block(loop->sig.signo, &previous);
   sigfd_set_async_all(loop, 0);
   sigtimer_delete(loop);
@@ -130,7 +127,7 @@ int sigloop_stop(evw_loop *loop) {
 }
 
 void sigloop_release(evw_loop *loop) {
-  sigset_t previous;
+  sys_sigset_t previous;
   sigmask_block(loop->sig.signo, &previous);
   sigloop_stop(loop);
   sigfd_restore_all(loop);
@@ -139,7 +136,7 @@ void sigloop_release(evw_loop *loop) {
     loop->sig.owner_listed = 0;
   }
   if (loop->sig.signal_fd >= 0) {
-    close(loop->sig.signal_fd);
+    sys_close(loop->sig.signal_fd);
     loop->sig.signal_fd = -1;
   }
   sigmask_restore(&previous);

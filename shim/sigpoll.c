@@ -1,28 +1,27 @@
 #include <errno.h>
-#include <poll.h>
 
 #include "sigpoll.h"
 
 #define EVENT_BITS_MASK 0x1fu
-#define POLLED_EVENTS (POLLIN | POLLPRI | POLLOUT) /* same values as epoll's */
+#define POLLED_EVENTS (SYS_POLLIN | SYS_POLLPRI | SYS_POLLOUT) /* same values as epoll's */
 
-static int poll_now(struct pollfd *fds, int n) {
+static int poll_now(struct sys_pollfd *fds, int n) {
   int rc;
   do {
-    rc = poll(fds, (nfds_t)n, 0);
-  } while (rc < 0 && errno == EINTR);
-  return rc < 0 ? -errno : rc;
+    rc = sys_poll(fds, n, 0);
+  } while (rc == -EINTR);
+  return rc;
 }
 
 int sigpoll_report(evw_loop *loop, const struct sigpoll_item *items, int n, int *unreported) {
   *unreported = -1;
   if (n <= 0)
     return 0;
-  struct pollfd fds[SIGPOLL_CHUNK];
+  struct sys_pollfd fds[SIGPOLL_CHUNK];
   if (n > SIGPOLL_CHUNK)
     n = SIGPOLL_CHUNK;
   for (int i = 0; i < n; i++)
-    fds[i] = (struct pollfd){.fd = items[i].fd, .events = (short)(items[i].events & POLLED_EVENTS)};
+    fds[i] = (struct sys_pollfd){.fd = items[i].fd, .events = (short)(items[i].events & POLLED_EVENTS)};
   int rc = poll_now(fds, n);
   if (rc <= 0)
     return rc;

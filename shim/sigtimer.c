@@ -1,31 +1,24 @@
 #include <errno.h>
-#include <signal.h>
-#include <string.h>
-#include <time.h>
 
 #include "sighandler.h"
 #include "sigtimer.h"
 #include "timer.h"
 
 static int sigtimer_settime(evw_loop *loop) {
-  struct itimerspec spec;
-  int rc = timer_absolute_spec(loop->sig.deadline_ns, &spec);
+  int64_t absolute;
+  int rc = timer_absolute_ns(loop->sig.deadline_ns, &absolute);
   if (rc < 0)
     return rc;
-  return timer_settime(loop->sig.timer, TIMER_ABSTIME, &spec, NULL) == 0 ? 0 : -errno;
+  return sys_timer_set_abs(loop->sig.timer, absolute);
 }
 
 int sigtimer_create(evw_loop *loop) {
   if (loop->sig.timer_created)
     return 0;
-  struct sigevent event;
-  memset(&event, 0, sizeof event);
-  event.sigev_notify = SIGEV_THREAD_ID;
-  event.sigev_signo = loop->sig.signo;
-  event.sigev_value.sival_int = SIGHANDLER_TIMER_MARKER;
-  event._sigev_un._tid = loop->owner_tid; /* sigev_notify_thread_id */
-  if (timer_create(CLOCK_MONOTONIC, &event, &loop->sig.timer) != 0)
-    return -errno;
+  int rc = sys_timer_create(loop->sig.signo, loop->owner_tid, SIGHANDLER_TIMER_MARKER,
+                            &loop->sig.timer);
+  if (rc < 0)
+    return rc;
   loop->sig.timer_created = 1;
   return loop->sig.deadline_ns >= 0 ? sigtimer_settime(loop) : 0;
 }
@@ -33,7 +26,7 @@ int sigtimer_create(evw_loop *loop) {
 void sigtimer_delete(evw_loop *loop) {
   if (!loop->sig.timer_created)
     return;
-  timer_delete(loop->sig.timer);
+  sys_timer_delete(loop->sig.timer);
   loop->sig.timer_created = 0;
 }
 

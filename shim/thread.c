@@ -1,102 +1,12 @@
-/* The progress thread: epoll_wait into the ring, doorbell to the JS thread.
- * It never calls into JS (koffi would block it until the JS thread runs the
- * callback: deadlocks at exit, stalls under load).
- *
- * At process exit every thread still running is stopped and joined (found
- * through the list of live loops, loops.c), so none writes into memory that
- * exit is tearing down. */
-#define _GNU_SOURCE /* pthread_setname_np */
+/* evw_loop_start / evw_loop_stop: signal loops (sigloop.h) or the progress
+ * thread of a threaded loop (the platform's progress_thread_*). */
 #include <errno.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdlib.h>
 
-#include "harvest.h"
-#include "loops.h"
 #include "sigloop.h"
 #include "thread.h"
-#include "wake.h"
-
-/* Guards thread_running and exiting. Held across pthread_join: the
- * progress thread never takes it, so this cannot deadlock, and it makes
- * concurrent stops (a worker and exit) join once. */
-static pthread_mutex_t started_lock = PTHREAD_MUTEX_INITIALIZER;
-static int exiting; /* no new thread once exit has begun */
 
 int thread_is_running(const evw_loop *loop) {
   return __atomic_load_n(&loop->thread_running, __ATOMIC_ACQUIRE);
-}
-
-static int stop_requested(evw_loop *loop) {
-  return __atomic_load_n(&loop->stop_requested, __ATOMIC_ACQUIRE);
-}
-
-/* The ring is full: sleep on the wake eventfd only (not on epoll, whose
- * readiness we could not store) until the consumer frees space or a stop. */
-static void wait_for_space(evw_loop *loop) {
-  if (ring_announce_waiting(&loop->ring) > 0)
-    return;
-  struct pollfd wake = {.fd = loop->wake_fd, .events = POLLIN};
-  while (poll(&wake, 1, -1) < 0 && errno == EINTR) {
-  }
-  wake_consume(loop->wake_fd);
-}
-
-/* The name shows in /proc/<pid>/task/<tid>/comm, top -H and gdb: it lets
- * tests (and users hunting a stray thread) count exactly ours. Set by the
- * creator, so the thread is named by the time evw_loop_start returns. */
-#define PROGRESS_THREAD_NAME "evw-progress"
-
-static void *progress_thread_main(void *arg) {
-  evw_loop *loop = arg;
-  while (!stop_requested(loop)) {
-    uint32_t space = ring_free_space(&loop->ring);
-    if (space == 0) {
-      wait_for_space(loop);
-      continue;
-    }
-    int rc = harvest_events(loop, space, -1, 1);
-    /* Any error but EINTR means the epoll fd itself is unusable: leaving
-     * beats spinning. The loop's owner still stops and joins normally. */
-    if (rc < 0 && rc != -EINTR)
-      break;
-  }
-  return NULL;
-}
-
-/* Called with started_lock held. */
-static int thread_start_locked(evw_loop *loop) {
-  if (exiting)
-    return -ESHUTDOWN;
-  if (loop->thread_running)
-    return 0;
-  __atomic_store_n(&loop->stop_requested, 0, __ATOMIC_RELEASE);
-  /* The thread inherits the creator's signal mask: create it with every
-   * signal blocked so that process signals keep going to the JS thread. */
-  sigset_t all, previous;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &previous);
-  int rc = pthread_create(&loop->thread, NULL, progress_thread_main, loop);
-  pthread_sigmask(SIG_SETMASK, &previous, NULL);
-  if (rc != 0)
-    return -rc;
-  pthread_setname_np(loop->thread, PROGRESS_THREAD_NAME);
-  __atomic_store_n(&loop->thread_running, 1, __ATOMIC_RELEASE);
-  return 0;
-}
-
-/* Called with started_lock held. */
-static int thread_stop_locked(evw_loop *loop) {
-  if (!loop->thread_running)
-    return 0;
-  /* The flag first: the thread checks it after every wake-up. */
-  __atomic_store_n(&loop->stop_requested, 1, __ATOMIC_RELEASE);
-  int rc = wake_signal(loop->wake_fd);
-  if (rc < 0)
-    return rc; /* without the wake the join could hang forever */
-  pthread_join(loop->thread, NULL);
-  __atomic_store_n(&loop->thread_running, 0, __ATOMIC_RELEASE);
-  return 0;
 }
 
 EVW_EXPORT int evw_loop_start(evw_loop *loop) {
@@ -104,10 +14,7 @@ EVW_EXPORT int evw_loop_start(evw_loop *loop) {
     return sigloop_start(loop);
   if (loop == NULL || !loop->threaded)
     return -EINVAL;
-  pthread_mutex_lock(&started_lock);
-  int rc = thread_start_locked(loop);
-  pthread_mutex_unlock(&started_lock);
-  return rc;
+  return progress_thread_start(loop);
 }
 
 EVW_EXPORT int evw_loop_stop(evw_loop *loop) {
@@ -115,29 +22,5 @@ EVW_EXPORT int evw_loop_stop(evw_loop *loop) {
     return sigloop_stop(loop);
   if (loop == NULL || !loop->threaded)
     return -EINVAL;
-  pthread_mutex_lock(&started_lock);
-  int rc = thread_stop_locked(loop);
-  pthread_mutex_unlock(&started_lock);
-  return rc;
-}
-
-static void stop_thread_at_exit(evw_loop *loop) {
-  pthread_mutex_lock(&started_lock);
-  exiting = 1;
-  thread_stop_locked(loop); /* a thread it cannot wake is left: exit ends it */
-  pthread_mutex_unlock(&started_lock);
-}
-
-static void stop_all_threads_at_exit(void) {
-  pthread_mutex_lock(&started_lock);
-  exiting = 1;
-  pthread_mutex_unlock(&started_lock);
-  loops_for_each(stop_thread_at_exit);
-}
-
-/* atexit rather than a destructor: registered when the library is loaded,
- * so it runs before the destructors of everything loaded earlier (Node and
- * V8 included) while the shared memory is still mapped. */
-__attribute__((constructor)) static void thread_register_exit_handler(void) {
-  atexit(stop_all_threads_at_exit);
+  return progress_thread_stop(loop);
 }

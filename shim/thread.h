@@ -1,4 +1,6 @@
-/* The progress thread of a threaded loop. */
+/* The progress "thread" of a threaded loop: its body, progress_step, is
+ * shared; what runs it is per platform (thread_linux.c: a pthread looping on
+ * it; sim/scheduler.c: sim_run calling it with timeout 0). */
 #ifndef EVW_THREAD_H
 #define EVW_THREAD_H
 
@@ -7,5 +9,17 @@
 /* 1 while the loop's progress thread runs (it is then the ring's only
  * producer). */
 int thread_is_running(const evw_loop *loop);
+
+/* One iteration of the progress loop (progress.c): retries failed re-arms,
+ * then waits up to timeout_ms (-1: forever) for events into the ring, or,
+ * with the ring full, for a wake-up. Returns the entries written (0 after
+ * EINTR, a spurious wake-up or a wait for space) or a fatal -errno (the
+ * epoll fd is unusable). */
+int progress_step(evw_loop *loop, int timeout_ms);
+
+/* Platform: start / stop (and join) the progress thread of a threaded loop.
+ * Idempotent. Start: -ESHUTDOWN once process exit began. */
+int progress_thread_start(evw_loop *loop);
+int progress_thread_stop(evw_loop *loop);
 
 #endif

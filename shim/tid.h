@@ -3,10 +3,10 @@
 #ifndef EVW_TID_H
 #define EVW_TID_H
 
-#include <sys/syscall.h>
 #include <sys/types.h>
-#include <unistd.h>
 
-static inline pid_t current_tid(void) { return (pid_t)syscall(SYS_gettid); }
+#include "sys.h"
+
+static inline pid_t current_tid(void) { return (pid_t)sys_gettid(); }
 
 #endif

@@ -1,0 +1,42 @@
+/* The body of the progress thread, shared by both builds: epoll_wait into
+ * the ring, doorbell to the JS thread. It never calls into JS (koffi would
+ * block it until the JS thread runs the callback: deadlocks at exit, stalls
+ * under load). */
+#include <errno.h>
+
+#include "harvest.h"
+#include "rearm.h"
+#include "sys.h"
+#include "thread.h"
+#include "wake.h"
+
+/* While re-arms wait for a retry, the thread does not sleep longer than
+ * this: the retry is what makes those fds report again. */
+#define PROGRESS_RETRY_TIMEOUT_MS 1
+
+/* The ring is full: sleep on the wake eventfd only (not on epoll, whose
+ * readiness we could not store) until the consumer frees space or a stop. */
+static void wait_for_space(evw_loop *loop, int timeout_ms) {
+  if (ring_announce_waiting(&loop->ring) > 0)
+    return;
+  struct sys_pollfd wake = {.fd = loop->wake_fd, .events = SYS_POLLIN};
+  int rc;
+  do {
+    rc = sys_poll(&wake, 1, timeout_ms);
+  } while (rc == -EINTR);
+  if (rc > 0)
+    wake_consume(loop->wake_fd);
+}
+
+int progress_step(evw_loop *loop, int timeout_ms) {
+  if (rearm_retry_pending(loop) > 0 &&
+      (timeout_ms < 0 || timeout_ms > PROGRESS_RETRY_TIMEOUT_MS))
+    timeout_ms = PROGRESS_RETRY_TIMEOUT_MS;
+  uint32_t space = ring_free_space(&loop->ring);
+  if (space == 0) {
+    wait_for_space(loop, timeout_ms);
+    return 0;
+  }
+  int rc = harvest_events(loop, space, timeout_ms, 1);
+  return rc == -EINTR ? 0 : rc;
+}
