@@ -1,19 +1,27 @@
 // Where an event goes: the dispatch list now, or the context's missed queue. Missed events of a
 // context always reach the dispatch list before any newer event of that context.
 
-import { isLiveSlot, handlerAt } from './handlers';
+import { isLiveSlot, handlerAt, isTimer } from './handlers';
 import { contextAt, isBlocked } from './contexts';
 import { addMissed, flushMissed } from './missed';
-import { appendDispatch } from './dispatch';
+import { appendDispatch, mergeIntoPending } from './dispatch';
 
-/** Routes one event (fd bits already masked, or a timer expiration count) for a live handler. */
+/**
+ * Routes one event (fd bits already masked, or a timer expiration count) for a live handler.
+ * Only called while draining: a second fd event of the same drain joins the first (coalesced).
+ */
 export function deliver(slot: i32, value: i32): void {
-  const c = contextAt(handlerAt(slot).ctx);
+  const h = handlerAt(slot);
+  const c = contextAt(h.ctx);
   if (isBlocked(c)) {
     addMissed(slot, value);
     return;
   }
   if (c.missedCount > 0) flushMissed(c);
+  if (!isTimer(h) && mergeIntoPending(slot, value)) {
+    c.coalesced += 1;
+    return;
+  }
   appendDispatch(slot, value);
 }
 

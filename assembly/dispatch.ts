@@ -14,6 +14,28 @@ let listBase: usize = 0;
 let listCapacity: i32 = 0;
 let listEnd: i32 = 0;
 
+/**
+ * Drains are numbered (from 1). An fd handler appended during drain E at index i is marked
+ * (E << 32 | i), in its record's otherwise unused `deadline`. A second event for it in the same
+ * drain is merged into that entry: TS has not run any entry of the current drain yet (it
+ * dispatches after drain returns, and a nested drain only appends after it), so nothing is lost
+ * and the callback is not called twice in one batch for one readiness.
+ */
+let drainEpoch: i64 = 0;
+
+export function beginDrain(): void {
+  drainEpoch++;
+}
+
+/** ORs `bits` into the entry this drain already made for fd handler `slot`; false if there is none. */
+export function mergeIntoPending(slot: i32, bits: i32): bool {
+  const mark = handlerAt(slot).deadline;
+  if ((mark >> 32) != drainEpoch) return false;
+  const entry = listBase + <usize>(<i32>(mark & 0xffffffff)) * ENTRY_SIZE;
+  store<i32>(entry, load<i32>(entry, 8) | bits, 8);
+  return true;
+}
+
 export function dispatchListBase(): usize {
   return listBase;
 }
@@ -38,6 +60,7 @@ export function appendDispatch(slot: i32, value: i32): void {
   store<i32>(entry, slot, 0);
   store<i32>(entry, h.id, 4);
   store<i32>(entry, value, 8);
+  if (!isTimer(h)) h.deadline = (drainEpoch << 32) | <i64>listEnd;
   listEnd++;
   contextAt(h.ctx).dispatched += 1;
   if (!isTimer(h) && (h.flags & (FLAG_REARM | FLAG_ONCE)) == FLAG_REARM) rememberRearm(slot);

@@ -14,7 +14,7 @@ import { allocateId } from './ids';
  *   and then `missedValue` holds the coalesced value (fd bits OR-ed, or timer expirations summed).
  */
 @unmanaged export class Handler {
-  deadline: i64;      // timers: absolute ns of the next expiration
+  deadline: i64;      // timers: absolute ns of the next expiration; fd handlers: dispatch mark (dispatch.ts)
   interval: i64;      // timers: period in ns (> 0)
   id: i32;            // unique positive id among live handlers; 0 when free
   ctx: i32;           // owning context index

@@ -14,7 +14,10 @@ export interface ContextStats {
   dispatched: number;
   /** Events that arrived while the context was blocked (or behind older missed events). */
   missed: number;
-  /** Of those, events merged into an entry already in the missed queue. */
+  /**
+   * Events merged into one already waiting: an entry of the missed queue, or a delivery of the
+   * same batch (a second readiness report for an fd before its callback ran).
+   */
   coalesced: number;
   /** Events dropped because their handler no longer wanted them (modify) or no longer existed. */
   staleDropped: number;

@@ -1,7 +1,7 @@
 // The dispatch list: ranges per drain, nested appends, reset, growth.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { setup, addFd, dispatched, EV } from './harness.mjs';
+import { setup, addFd, addFds, entriesFor, dispatched, drainNew, EV, STAT } from './harness.mjs';
 
 const test = suite('dispatch list');
 
@@ -37,15 +37,15 @@ test('ctxTakeMissed appends after what is already in the list', () => {
 
 test('the list grows (and may move) without losing entries', () => {
   const { core, x, loop, global, producer } = setup({ ringCapacity: 4096 });
-  const h = addFd(x, global, 3, EV.IN);
+  const handlers = addFds(x, global, 3000, EV.IN);
   let end = 0;
   for (let round = 0; round < 3; round++) {
-    producer.publish(Array.from({ length: 3000 }, () => ({ fd: 3, seq: h.seq, bits: EV.IN })));
+    producer.publish(entriesFor(handlers, EV.IN));
     end = x.drain(loop, 0);
   }
   assert.is(end, 9000);
   const entries = dispatched(core, 0, end);
-  assert.ok(entries.every((e) => e.slot === h.slot && e.id === h.id && e.value === EV.IN));
+  assert.ok(entries.every((e, i) => e.slot === handlers[i % 3000].slot && e.id === handlers[i % 3000].id && e.value === EV.IN));
 });
 
 test('a million timers: the handler table grows and every one fires once at its deadline', () => {
@@ -62,3 +62,24 @@ test('a million timers: the handler table grows and every one fires once at its 
 });
 
 test.run();
+
+const merge = suite('dispatch list: one entry per fd handler per drain');
+
+merge('two ring events for one fd in one drain become one delivery, bits OR-ed', () => {
+  const { core, x, loop, global, producer } = setup();
+  const h = addFd(x, global, 3, EV.IN | EV.OUT);
+  producer.publish([{ fd: 3, seq: h.seq, bits: EV.IN }, { fd: 3, seq: 0, bits: EV.OUT }]);
+  const got = drainNew(core, loop);
+  assert.equal(got.map((e) => e.value), [EV.IN | EV.OUT]);
+  assert.is(x.ctxStat(global, STAT.coalesced), 1);
+});
+
+merge('an event in a later drain is a new delivery', () => {
+  const { core, x, loop, global, producer } = setup();
+  const h = addFd(x, global, 3, EV.IN);
+  producer.fd(3, h.seq, EV.IN);
+  assert.is(drainNew(core, loop).length, 1);
+  producer.fd(3, h.seq, EV.IN);
+  assert.is(drainNew(core, loop).length, 1);
+});
+merge.run();

@@ -128,7 +128,20 @@ export function setup({ ringCapacity = 64, maxHandlers = 16 } = {}) {
 export function addFd(x, ctx, fd, interest, flags = FLAG.REARM, seq = fd * 10 + 1) {
   const slot = x.fdAdd(ctx, fd, interest, flags);
   if (slot >= 0) x.fdSetSeq(slot, seq);
-  return { slot, seq, id: slot >= 0 ? x.handlerId(slot) : 0 };
+  return { slot, seq, fd, id: slot >= 0 ? x.handlerId(slot) : 0 };
+}
+
+/**
+ * n fd handlers on fds first..first+n-1: ring-mechanics tests give each entry its own fd, since
+ * events for one fd within one drain are merged into one delivery.
+ */
+export function addFds(x, ctx, n, interest, first = 100) {
+  return Array.from({ length: n }, (_, i) => addFd(x, ctx, first + i, interest));
+}
+
+/** One ring entry per handler, with `bits` (a number, or one per handler). */
+export function entriesFor(handlers, bits) {
+  return handlers.map((h, i) => ({ fd: h.fd, seq: h.seq, bits: Array.isArray(bits) ? bits[i] : bits }));
 }
 
 /** Deterministic PRNG (never Math.random in tests). */

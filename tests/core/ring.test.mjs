@@ -1,7 +1,7 @@
 // The ring consumer: protocol with the producer (doorbell, full ring), wrap-around, batching, validation.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { setup, addFd, drainNew, Producer, EV, KIND, STAT } from './harness.mjs';
+import { setup, addFd, addFds, entriesFor, drainNew, Producer, EV, KIND, STAT } from './harness.mjs';
 
 const test = suite('ring');
 
@@ -18,24 +18,24 @@ test('a fresh ring: bell armed, capacity rounded to a power of two, head = tail 
 
 test('the producer rings only when the consumer armed the bell; draining to empty re-arms it', () => {
   const { core, x, loop, global, producer } = setup();
-  const h = addFd(x, global, 3, EV.IN);
-  producer.fd(3, h.seq, EV.IN);
-  producer.fd(3, h.seq, EV.IN);
+  const [a, b] = addFds(x, global, 2, EV.IN);
+  producer.fd(a.fd, a.seq, EV.IN);
+  producer.fd(b.fd, b.seq, EV.IN);
   assert.is(producer.doorbells, 1, 'second publish: consumer not idle yet, no doorbell');
   assert.is(drainNew(core, loop).length, 2);
   assert.is(producer.field('bellArmed'), 1);
-  producer.fd(3, h.seq, EV.IN);
+  producer.fd(a.fd, a.seq, EV.IN);
   assert.is(producer.doorbells, 2);
 });
 
 test('head and tail wrap past 2^32 without losing or repeating entries', () => {
   const { core, x, loop, global, producer } = setup({ ringCapacity: 16 });
-  const h = addFd(x, global, 3, EV.IN | EV.OUT | EV.PRI);
+  const handlers = addFds(x, global, 12, EV.IN | EV.OUT | EV.PRI);
   const start = 2 ** 32 - 5;
   producer.setField('head', start);
   producer.setField('tail', start);
   const bits = [1, 2, 4, 1, 2, 4, 1, 2, 4, 1, 2, 4];
-  producer.publish(bits.map((b) => ({ fd: 3, seq: h.seq, bits: b })));
+  producer.publish(entriesFor(handlers, bits));
   assert.is(producer.head, 7, 'head wrapped');
   assert.equal(drainNew(core, loop).map((e) => e.value), bits);
   assert.is(producer.tail, 7);
@@ -44,8 +44,7 @@ test('head and tail wrap past 2^32 without losing or repeating entries', () => {
 
 test('a full ring makes the producer wait; the drain clears the flag and reports it once', () => {
   const { core, x, loop, global, producer } = setup({ ringCapacity: 16 });
-  const h = addFd(x, global, 3, EV.IN);
-  const ok = producer.publish(Array.from({ length: 17 }, () => ({ fd: 3, seq: h.seq, bits: EV.IN })));
+  const ok = producer.publish(entriesFor(addFds(x, global, 17, EV.IN), EV.IN));
   assert.is(ok, false);
   assert.is(producer.field('producerWaiting'), 1);
   assert.is(x.loopProducerWaiting(loop), 0, 'not before the drain made room');
@@ -58,8 +57,7 @@ test('a full ring makes the producer wait; the drain clears the flag and reports
 
 test('one drain takes at most a batch; the rest is pending and the bell stays unarmed', () => {
   const { core, x, loop, global, producer } = setup({ ringCapacity: 8192 });
-  const h = addFd(x, global, 3, EV.IN);
-  producer.publish(Array.from({ length: 5000 }, () => ({ fd: 3, seq: h.seq, bits: EV.IN })));
+  producer.publish(entriesFor(addFds(x, global, 5000, EV.IN), EV.IN));
   assert.is(drainNew(core, loop).length, 4096);
   assert.is(x.loopPending(loop), 1);
   assert.is(producer.field('bellArmed'), 0, 'TS drains again without waiting for a doorbell');
