@@ -54,10 +54,19 @@ function buildTs() {
     'the type declarations');
 }
 
+/** The model-based tests are TypeScript (tests/model): bundled for uvu into build/tests/model. */
+function buildModelTests() {
+  run(bin('esbuild'), ['tests/model/model-based.test.ts', 'tests/model/runner.ts', '--bundle', '--platform=node',
+    '--format=esm', '--target=node20', '--packages=external', '--outdir=build/tests/model', '--out-extension:.js=.js'],
+    'the model-based tests');
+}
+
 const steps = { core: buildCore, shim: buildShim, ts: buildTs };
+const extra = { 'model-tests': buildModelTests };
 const wanted = process.argv.slice(2);
 mkdirSync(join(root, 'build'), { recursive: true });
 for (const name of wanted.length ? wanted : Object.keys(steps)) {
-  if (!steps[name]) { console.error(`evwheel: unknown build step ${name}`); process.exit(2); }
-  steps[name]();
+  const step = steps[name] ?? extra[name];
+  if (!step) { console.error(`evwheel: unknown build step ${name}`); process.exit(2); }
+  step();
 }

@@ -126,9 +126,13 @@ export class AsyncContext extends EventEmitter {
     this.#rt.deliverMissed(this.#index, this.#loop);
   }
 
-  /** Dispatches whatever is ready now: for poll mode the context's own fds and due timers. */
+  /**
+   * Dispatches whatever is ready now: missed events first (once unblocked they are ready too),
+   * then, for poll mode, the context's own fds and due timers.
+   */
   poll(): void {
     this.#assertOpen();
+    if (!this.isBlocked && this.#rt.core.x.ctxMissedCount(this.#index) > 0) this.#rt.deliverMissed(this.#index, this.#loop);
     this.#rt.deliver(this.#loop);
   }
 

@@ -116,6 +116,23 @@ for (const mode of MODES) {
     assert.is(seen.length, 3);
   });
 
+  test('poll() delivers missed events once unblocked, before anything newer', async () => {
+    const [r1, w1] = pipe();
+    const [r2, w2] = pipe();
+    const order = [];
+    ctx.setEventHandler(r1, Events.IN, () => { order.push('missed'); drain(r1); });
+    ctx.setEventHandler(r2, Events.IN, () => { order.push('new'); drain(r2); });
+    ctx.block();
+    writeBytes(w1);
+    await until(() => ctx.stats().missedPending === 1, { tick: pump(ctx) });
+    ctx.unblock();
+    ctx.poll();
+    assert.equal(order, ['missed'], 'poll() delivered the missed event by itself');
+    writeBytes(w2);
+    await until(() => order.length === 2, { tick: pump(ctx) });
+    assert.equal(order, ['missed', 'new']);
+  });
+
   test('unblock() below zero throws ERR_NOT_BLOCKED and changes nothing', () => {
     assert.throws(() => ctx.unblock(), (e) => e.code === 'ERR_NOT_BLOCKED');
     assert.is(ctx.stats().blockCount, 0);

@@ -1,0 +1,163 @@
+/**
+ * Runs one generated sequence of operations against the simulation and against the reference
+ * model, and compares every delivery. Shared by `npm test` (fixed seeds) and `npm run fuzz`.
+ */
+import fc from 'fast-check';
+import { Events, EvwheelError, Simulation, type AsyncContext, type FdHandler, type Timer } from 'evwheel/sim';
+import { IN, Model, type Delivery, type Mode } from './model.js';
+
+export const PIPES = 3;
+const TIMERS = 3;
+const INTERVALS_MS = [0.1, 0.25, 0.4, 1];
+
+export type Op =
+  | { op: 'write'; p: number; n: number }
+  | { op: 'add'; p: number; interest: number }
+  | { op: 'modify'; p: number; interest: number }
+  | { op: 'remove'; p: number }
+  | { op: 'addTimer'; t: number; ms: number }
+  | { op: 'removeTimer'; t: number }
+  | { op: 'block' }
+  | { op: 'unblock' }
+  | { op: 'checkMissed' }
+  | { op: 'advance'; ms: number };
+
+export interface Scenario {
+  seed: number;
+  faults: { eintr: number; enomem: number; spurious: number; signalQueue: number };
+  ops: Op[];
+}
+
+const pipe = fc.integer({ min: 0, max: PIPES - 1 });
+const interest = fc.constantFrom(0, IN);
+
+export const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('write' as const), p: pipe, n: fc.integer({ min: 1, max: 5 }) }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('add' as const), p: pipe, interest }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('modify' as const), p: pipe, interest }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('remove' as const), p: pipe }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('addTimer' as const), t: fc.integer({ min: 0, max: TIMERS - 1 }), ms: fc.constantFrom(...INTERVALS_MS) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('removeTimer' as const), t: fc.integer({ min: 0, max: TIMERS - 1 }) }) },
+  { weight: 2, arbitrary: fc.constant({ op: 'block' as const }) },
+  { weight: 2, arbitrary: fc.constant({ op: 'unblock' as const }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'checkMissed' as const }) },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('advance' as const), ms: fc.constantFrom(0, 0.05, 0.1, 0.3, 1) }) },
+);
+
+export const scenarioArb = (faulty: boolean): fc.Arbitrary<Scenario> => fc.record({
+  seed: fc.integer({ min: 0, max: 0xffffffff }),
+  faults: faulty
+    ? fc.record({
+      eintr: fc.constantFrom(0, 0.2, 0.5),
+      enomem: fc.constantFrom(0, 0.1, 0.3),
+      spurious: fc.constantFrom(0, 0.2),
+      signalQueue: fc.constantFrom(0, 1, 2),
+    })
+    : fc.constant({ eintr: 0, enomem: 0, spurious: 0, signalQueue: 0 }),
+  ops: fc.array(opArb, { maxLength: 60 }),
+});
+
+/** Deliveries grouped by virtual instant; within one instant the kernel's order is not the contract. */
+function canonical(list: Delivery[]): string[] {
+  return list.map((d) => `${d.t}:${d.key}=${d.value}${d.bytes === undefined ? '' : `/${d.bytes}b`}`)
+    .sort((a, b) => {
+      const ta = Number(a.slice(0, a.indexOf(':')));
+      const tb = Number(b.slice(0, b.indexOf(':')));
+      return ta - tb || (a < b ? -1 : a > b ? 1 : 0);
+    });
+}
+
+/** Fails (throws) when the simulation's deliveries differ from the model's. */
+export function runScenario(mode: Mode, scenario: Scenario): void {
+  const sim = Simulation.create({ seed: scenario.seed, faults: scenario.faults });
+  const ctx: AsyncContext = sim.createContext({ mode, maxHandlers: PIPES + TIMERS });
+  const model = new Model(mode, PIPES);
+  const actual: Delivery[] = [];
+  const nowNs = () => Math.round(sim.now * 1e6);
+  const pipes = Array.from({ length: PIPES }, () => sim.pipe());
+  const fdHandlers: (FdHandler | undefined)[] = [];
+  const timers: (Timer | undefined)[] = [];
+
+  const onFd = (p: number) => (events: number) => {
+    actual.push({ t: nowNs(), key: `p${p}`, value: events, bytes: sim.read(pipes[p][0]).length });
+  };
+  const onTimer = (t: number) => (n: number) => {
+    actual.push({ t: nowNs(), key: `t${t}`, value: n });
+  };
+  /** A system call failed by an injected fault: the call must have changed nothing. */
+  const faulted = (err: unknown) => err instanceof EvwheelError && err.code === 'ERR_SYSTEM';
+
+  for (const o of scenario.ops) {
+    switch (o.op) {
+      case 'write':
+        sim.write(pipes[o.p][1], 'x'.repeat(o.n));
+        model.write(o.p, o.n);
+        break;
+      case 'add':
+        if (model.hasHandler(o.p)) break;
+        try {
+          fdHandlers[o.p] = ctx.setEventHandler(pipes[o.p][0], o.interest === IN ? Events.IN : 0, onFd(o.p));
+          model.addFd(o.p, o.interest);
+        } catch (err) {
+          if (!faulted(err)) throw err;
+        }
+        break;
+      case 'modify':
+        if (!model.hasHandler(o.p)) break;
+        try {
+          fdHandlers[o.p]!.modify(o.interest);
+          model.modify(o.p, o.interest);
+        } catch (err) {
+          if (!faulted(err)) throw err;
+        }
+        break;
+      case 'remove':
+        if (!model.hasHandler(o.p)) break;
+        fdHandlers[o.p]!.remove();
+        model.removeFd(o.p);
+        break;
+      case 'addTimer':
+        if (model.hasTimer(`t${o.t}`)) break;
+        timers[o.t] = ctx.addTimer(o.ms, onTimer(o.t));
+        model.now = nowNs();
+        model.addTimer(`t${o.t}`, Math.round(o.ms * 1e6));
+        break;
+      case 'removeTimer':
+        if (!model.hasTimer(`t${o.t}`)) break;
+        timers[o.t]!.remove();
+        model.removeTimer(`t${o.t}`);
+        break;
+      case 'block':
+        ctx.block();
+        model.block();
+        break;
+      case 'unblock':
+        if (!model.isBlocked) break;
+        ctx.unblock();
+        model.unblock();
+        break;
+      case 'checkMissed':
+        ctx.checkMissed();
+        model.checkMissed();
+        break;
+      case 'advance':
+        if (mode === 'poll') {
+          sim.advance(o.ms);
+          model.advancePoll(Math.round(o.ms * 1e6));
+          ctx.poll();
+          model.run();
+        } else {
+          sim.advance(o.ms);
+          model.advanceAsync(Math.round(o.ms * 1e6));
+        }
+        break;
+    }
+  }
+  const got = canonical(actual);
+  const want = canonical(model.deliveries);
+  if (got.join('\n') !== want.join('\n')) {
+    const first = got.findIndex((g, i) => g !== want[i]);
+    throw new Error(`deliveries differ from the model at #${first}:\n  simulation: ${got.slice(first, first + 4).join(', ')}\n  model:      ${want.slice(first, first + 4).join(', ')}`);
+  }
+  ctx.close();
+}
