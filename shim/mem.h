@@ -3,7 +3,10 @@
  * mapped in this process). Sim (Emscripten): the core's memory is another
  * WebAssembly.Memory, reached through host imports that the embedder
  * implements with Atomics; base is then an offset in that memory (0 is
- * valid). Every access is 32-bit and little endian except producerNow. */
+ * valid). Every access is 32-bit and little endian except producerNow.
+ * mem_load_u32 / mem_store_u32 / mem_xchg_u32 / mem_store_i64 are
+ * sequentially consistent; the _relaxed ones carry no ordering (the sim
+ * makes every access an Atomics one). */
 #ifndef EVW_MEM_H
 #define EVW_MEM_H
 
@@ -28,6 +31,12 @@ static inline uint32_t mem_load_u32(const uint8_t *base, uint32_t off) {
 static inline void mem_store_u32(uint8_t *base, uint32_t off, uint32_t v) {
   evw_host_store_u32(mem_addr(base, off), v);
 }
+static inline void mem_store_u32_relaxed(uint8_t *base, uint32_t off, uint32_t v) {
+  evw_host_store_u32(mem_addr(base, off), v);
+}
+static inline uint32_t mem_load_u32_relaxed(const uint8_t *base, uint32_t off) {
+  return evw_host_load_u32(mem_addr(base, off));
+}
 static inline uint32_t mem_xchg_u32(uint8_t *base, uint32_t off, uint32_t v) {
   return evw_host_xchg_u32(mem_addr(base, off), v);
 }
@@ -43,6 +52,14 @@ static inline uint32_t mem_load_u32(const uint8_t *base, uint32_t off) {
 }
 static inline void mem_store_u32(uint8_t *base, uint32_t off, uint32_t v) {
   __atomic_store_n((uint32_t *)(base + off), v, __ATOMIC_SEQ_CST);
+}
+/* Entry words (published later by the store of head) and the producer's
+ * own head: no ordering needed of their own. */
+static inline void mem_store_u32_relaxed(uint8_t *base, uint32_t off, uint32_t v) {
+  __atomic_store_n((uint32_t *)(base + off), v, __ATOMIC_RELAXED);
+}
+static inline uint32_t mem_load_u32_relaxed(const uint8_t *base, uint32_t off) {
+  return __atomic_load_n((const uint32_t *)(base + off), __ATOMIC_RELAXED);
 }
 static inline uint32_t mem_xchg_u32(uint8_t *base, uint32_t off, uint32_t v) {
   return __atomic_exchange_n((uint32_t *)(base + off), v, __ATOMIC_SEQ_CST);

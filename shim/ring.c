@@ -28,7 +28,7 @@ uint32_t ring_free_space(const struct ring *ring) {
   /* head is ours, but reading it back from memory keeps no shadow copy that
    * could drift; tail is read sequentially consistent so that the
    * consumer's reads of the slots it freed happen before we overwrite them. */
-  uint32_t head = ring_load(ring, RING_OFF_HEAD);
+  uint32_t head = mem_load_u32_relaxed(ring->mem, ring->base + RING_OFF_HEAD);
   uint32_t tail = ring_load(ring, RING_OFF_TAIL);
   uint32_t used = head - tail; /* both wrap at 2^32 */
   /* A consumer bug could make used exceed capacity: then write nothing
@@ -38,15 +38,15 @@ uint32_t ring_free_space(const struct ring *ring) {
 
 void ring_put(struct ring *ring, uint32_t index, int32_t fd, uint32_t seq,
               uint32_t bits, uint32_t kind) {
-  uint32_t head = ring_load(ring, RING_OFF_HEAD);
+  uint32_t head = mem_load_u32_relaxed(ring->mem, ring->base + RING_OFF_HEAD);
   uint32_t slot = (head + index) & (ring->capacity - 1);
   uint32_t entry = ring->base + RING_HEADER_BYTES + slot * RING_ENTRY_BYTES;
   /* The consumer reads this slot only after the store of head that
    * publishes it. Little endian, as the ring. */
-  mem_store_u32(ring->mem, entry, (uint32_t)fd);
-  mem_store_u32(ring->mem, entry + 4, seq);
-  mem_store_u32(ring->mem, entry + 8, bits);
-  mem_store_u32(ring->mem, entry + 12, kind);
+  mem_store_u32_relaxed(ring->mem, entry, (uint32_t)fd);
+  mem_store_u32_relaxed(ring->mem, entry + 4, seq);
+  mem_store_u32_relaxed(ring->mem, entry + 8, bits);
+  mem_store_u32_relaxed(ring->mem, entry + 12, kind);
 }
 
 /* The exchange pairs with the consumer's "bellArmed = 1, then re-check
@@ -60,7 +60,8 @@ static void ring_bell_if_armed(struct ring *ring) {
 void ring_publish(struct ring *ring, uint32_t count, int ring_bell) {
   if (count == 0)
     return;
-  mem_store_u32(ring->mem, ring->base + RING_OFF_HEAD, ring_load(ring, RING_OFF_HEAD) + count);
+  uint32_t head = mem_load_u32_relaxed(ring->mem, ring->base + RING_OFF_HEAD);
+  mem_store_u32(ring->mem, ring->base + RING_OFF_HEAD, head + count);
   mem_store_i64(ring->mem, ring->base + RING_OFF_PRODUCER_NOW, clock_since_epoch_ns());
   if (ring_bell)
     ring_bell_if_armed(ring);

@@ -1,0 +1,189 @@
+/* sys.h over the simulated kernel. The only blocking calls (epoll_wait,
+ * poll) never block here: the scheduler calls the progress step with
+ * timeout 0, and a producer that would sleep on a full ring just returns. */
+#include <stdlib.h>
+
+#include "kernel.h"
+
+#define SIM_O_CHANGEABLE (SYS_O_ASYNC | 04000 /* O_NONBLOCK */)
+
+int sys_epoll_create(void) {
+  struct sim_epoll *ep = calloc(1, sizeof *ep);
+  if (ep == NULL)
+    return -ENOMEM;
+  int fd = sim_fd_alloc(SIM_EPOLL);
+  if (fd < 0) {
+    free(ep);
+    return fd;
+  }
+  sim_file(fd)->ep = ep;
+  return fd;
+}
+
+int sys_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
+  return sim_epoll_ctl(epfd, op, fd, events, data);
+}
+
+int sys_epoll_wait(int epfd, struct sys_epoll_event *events, int max, int timeout_ms) {
+  (void)timeout_ms;
+  return sim_epoll_wait(epfd, events, max);
+}
+
+int sys_poll(struct sys_pollfd *fds, int n, int timeout_ms) {
+  (void)timeout_ms;
+  if (n < 0)
+    return -EINVAL;
+  if (sim_fault(sim_p_eintr))
+    return -EINTR;
+  int ready = 0;
+  for (int i = 0; i < n; i++) {
+    int bits = sim_file_readiness(fds[i].fd);
+    if (fds[i].fd < 0)
+      bits = 0; /* ignored, as poll(2) does */
+    else if (!(bits & SYS_POLLNVAL))
+      bits &= fds[i].events | SYS_POLLERR | SYS_POLLHUP;
+    fds[i].revents = (short)bits;
+    if (bits != 0)
+      ready++;
+  }
+  return ready;
+}
+
+int sys_timerfd_create(void) { return sim_fd_alloc(SIM_TIMERFD); }
+
+int sys_timerfd_set_abs(int fd, int64_t abs_ns) {
+  struct sim_file *f = sim_file(fd);
+  if (f == NULL)
+    return -EBADF;
+  if (f->kind != SIM_TIMERFD)
+    return -EINVAL;
+  f->counter = 0; /* as timerfd_settime: pending expirations are dropped */
+  f->expiry_ns = abs_ns;
+  if (abs_ns != 0 && abs_ns <= sim_now_ns()) {
+    f->expiry_ns = 0;
+    f->counter = 1;
+    f->gen++;
+  }
+  return 0;
+}
+
+int sys_eventfd(void) { return sim_fd_alloc(SIM_EVENTFD); }
+
+int sys_pipe(int fds[2]) { return sim_kpipe(fds); }
+
+long sys_read(int fd, void *buf, size_t n) {
+  return sim_kread(fd, buf, n > 0x7fffffffu ? 0x7fffffffu : (uint32_t)n);
+}
+
+long sys_write(int fd, const void *buf, size_t n) {
+  return sim_kwrite(fd, buf, n > 0x7fffffffu ? 0x7fffffffu : (uint32_t)n);
+}
+
+int sys_close(int fd) { return sim_kclose(fd); }
+
+int sys_fcntl_getfd(int fd) { return sim_file(fd) ? 1 /* FD_CLOEXEC */ : -EBADF; }
+
+int sys_fcntl_getfl(int fd) {
+  struct sim_file *f = sim_file(fd);
+  return f ? f->fl : -EBADF;
+}
+
+int sys_fcntl_setfl(int fd, int flags) {
+  struct sim_file *f = sim_file(fd);
+  if (f == NULL)
+    return -EBADF;
+  f->fl = (f->fl & ~SIM_O_CHANGEABLE) | (flags & SIM_O_CHANGEABLE);
+  return 0;
+}
+
+int sys_fcntl_getsig(int fd) {
+  struct sim_file *f = sim_file(fd);
+  return f ? f->sig : -EBADF;
+}
+
+int sys_fcntl_setsig(int fd, int signo) {
+  struct sim_file *f = sim_file(fd);
+  if (f == NULL)
+    return -EBADF;
+  if (signo < 0 || signo >= SYS_NSIG)
+    return -EINVAL;
+  f->sig = signo;
+  return 0;
+}
+
+int sys_fcntl_getown_ex(int fd, int *type, int *pid) {
+  struct sim_file *f = sim_file(fd);
+  if (f == NULL)
+    return -EBADF;
+  *type = f->own_type;
+  *pid = f->own_pid;
+  return 0;
+}
+
+int sys_fcntl_setown_ex(int fd, int type, int pid) {
+  struct sim_file *f = sim_file(fd);
+  if (f == NULL)
+    return -EBADF;
+  if (type < 0 || type > 2)
+    return -EINVAL;
+  f->own_type = type;
+  f->own_pid = pid;
+  return 0;
+}
+
+int sys_fstat_kind(int fd) { return sim_file(fd) ? 0 : -EBADF; }
+
+int64_t sys_clock_ns(void) { return sim_now_ns(); }
+
+int sys_gettid(void) { return SIM_TID; }
+
+int sys_sigrtmin(void) { return SIM_SIGRTMIN; }
+int sys_sigrtmax(void) { return SIM_SIGRTMAX; }
+
+int sys_sig_disposition(int signo) { return sim_sig_disposition(signo); }
+
+int sys_sigaction(int signo, sys_sighandler_fn fn, int mask_signo, struct sys_sigsaved *saved) {
+  return sim_sigaction(signo, fn, mask_signo, saved);
+}
+
+int sys_sigrestore(int signo, const struct sys_sigsaved *saved) {
+  return sim_sigrestore(signo, saved);
+}
+
+int sys_sigmask(int how, const sys_sigset_t *set, sys_sigset_t *old) {
+  sys_sigset_t mask = sim_thread_mask();
+  if (old != NULL)
+    *old = mask;
+  if (set == NULL)
+    return 0;
+  switch (how) {
+  case SYS_SIG_BLOCK:
+    mask |= *set;
+    break;
+  case SYS_SIG_UNBLOCK:
+    mask &= ~*set;
+    break;
+  case SYS_SIG_SETMASK:
+    mask = *set;
+    break;
+  default:
+    return -EINVAL;
+  }
+  sim_set_thread_mask(mask);
+  return 0;
+}
+
+int sys_signalfd(sys_sigset_t set) {
+  int fd = sim_fd_alloc(SIM_SIGNALFD);
+  if (fd >= 0)
+    sim_file(fd)->sigmask = set;
+  return fd;
+}
+
+int sys_timer_create(int signo, int tid, int value, sys_timer_t *timer) {
+  return sim_ktimer_create(signo, tid, value, timer);
+}
+
+int sys_timer_set_abs(sys_timer_t timer, int64_t abs_ns) { return sim_ktimer_set(timer, abs_ns); }
+
+int sys_timer_delete(sys_timer_t timer) { return sim_ktimer_delete(timer); }
