@@ -3,7 +3,7 @@
 // same seed and the same calls give bit-identical traces.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { IN, KIND_FD, ONESHOT, errno, makeSim } from './helpers.mjs';
+import { IN, KIND_FD, KIND_RESCAN, ONESHOT, errno, makeSim } from './helpers.mjs';
 
 /** Registers fd, retrying while the simulated kernel says ENOMEM (as a caller of the API would). */
 function addRetrying(sim, loop, fd, events, stats) {
@@ -20,25 +20,27 @@ function scenario(options, rounds = 150) {
   const sim = makeSim(options);
   const stats = { addFailures: 0, maxIterations: 0 };
   const trace = [];
-  const tr = sim.makeRing(32), pr = sim.makeRing(32);
+  const tr = sim.makeRing(32), pr = sim.makeRing(32), sr = sim.makeRing(32);
   const bell = sim.doorbell();
   const threaded = sim.loopNew(tr, bell.w, 1);
   const polled = sim.loopNew(pr);
-  assert.ok(threaded > 0 && polled > 0, `loops ${threaded} ${polled}`);
+  const signalled = sim.loopNewSignal(sr, bell.w, sim.x.evw_signal_choose(0));
+  assert.ok(threaded > 0 && polled > 0 && signalled > 0, `loops ${threaded} ${polled} ${signalled}`);
   assert.is(sim.x.evw_loop_start(threaded), 0);
+  assert.is(sim.x.evw_loop_start(signalled), 0);
   const pipes = [];
   for (let i = 0; i < 24; i++) {
     const p = sim.pipe();
-    const loop = i % 3 === 2 ? polled : threaded;
+    const loop = [threaded, threaded, polled, signalled][i % 4];
     const seq = addRetrying(sim, loop, p.r, IN | ONESHOT, stats);
     assert.ok(seq > 0, `seq ${seq}`);
     pipes.push({ ...p, loop, seq, waiting: false });
   }
   const byFd = new Map(pipes.map((p) => [p.r, p]));
   let lcg = 12345; // the workload's own choices: fixed, independent of the sim's seed
-  const pick = () => { lcg = (Math.imul(lcg, 1103515245) + 12345) >>> 0; return lcg % pipes.length; };
+  const pick = () => { lcg = (Math.imul(lcg, 1103515245) + 12345) >>> 0; return (lcg >>> 16) % pipes.length; };
   for (let round = 0; round < rounds; round++) {
-    for (let k = 0; k < 3; k++) {
+    for (let k = 0; k < 6; k++) {
       const p = pipes[pick()];
       assert.is(sim.write(p.w, 1), 1);
       p.waiting = true;
@@ -48,8 +50,13 @@ function scenario(options, rounds = 150) {
       assert.ok(++iterations < 500, `round ${round}: a write was lost`);
       trace.push(['run', sim.x.sim_run()]);
       trace.push(['poll', sim.x.evw_loop_poll(polled)]);
-      for (const [loop, ring] of [[threaded, tr], [polled, pr]]) {
-        const entries = sim.drain(ring);
+      for (const [loop, ring] of [[threaded, tr], [polled, pr], [signalled, sr]]) {
+        let entries = sim.drain(ring);
+        if (loop === signalled && (entries.some((e) => e.kind === KIND_RESCAN) || sim.field(ring, 'rescanRequested'))) {
+          sim.setField(ring, 'rescanRequested', 0);
+          trace.push(['rescan', sim.x.evw_loop_rescan(loop)]);
+          entries = entries.concat(sim.drain(ring));
+        }
         if (sim.field(ring, 'producerWaiting')) { sim.setField(ring, 'producerWaiting', 0); sim.x.evw_loop_wake(loop); }
         sim.setField(ring, 'bellArmed', 1);
         const rearm = [];
@@ -57,7 +64,7 @@ function scenario(options, rounds = 150) {
           trace.push([e.fd, e.seq, e.bits, e.kind]);
           if (e.kind !== KIND_FD) continue;
           const p = byFd.get(e.fd);
-          assert.is(e.seq, p.seq);
+          assert.ok(e.seq === p.seq || (loop === signalled && e.seq === 0), `seq ${e.seq}`);
           sim.readAll(p.r);
           p.waiting = false;
           rearm.push([p.r, IN | ONESHOT, p.seq]);
@@ -70,6 +77,7 @@ function scenario(options, rounds = 150) {
   }
   assert.is(sim.x.evw_loop_free(threaded), 0);
   assert.is(sim.x.evw_loop_free(polled), 0);
+  assert.is(sim.x.evw_loop_free(signalled), 0);
   return { trace, stats, now: sim.x.sim_now() };
 }
 
@@ -81,7 +89,7 @@ test('no faults: every write is reported in the first iteration', () => {
 
 test('EINTR, ENOMEM and spurious wake-ups at high probabilities lose nothing', () => {
   for (const seed of [1, 2, 3]) {
-    const { stats, trace } = scenario({ seed, eintr: 0.5, enomem: 0.5, spurious: 0.5 });
+    const { stats, trace } = scenario({ seed, eintr: 0.5, enomem: 0.5, spurious: 0.5, signalQueue: 2 });
     assert.ok(stats.addFailures > 0, 'ENOMEM on ADD was injected and returned');
     assert.ok(trace.length > 0);
   }
@@ -94,7 +102,7 @@ test('each fault alone at 0.9 loses nothing', () => {
 });
 
 test('same seed twice: identical traces; another seed: another trace', () => {
-  const opts = { seed: 42, eintr: 0.3, enomem: 0.3, spurious: 0.3 };
+  const opts = { seed: 42, eintr: 0.3, enomem: 0.3, spurious: 0.3, signalQueue: 2 };
   const a = scenario(opts), b = scenario(opts);
   assert.ok(a.trace.length > 100);
   assert.equal(JSON.stringify(a.trace), JSON.stringify(b.trace));
