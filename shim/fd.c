@@ -42,9 +42,7 @@ EVW_EXPORT int evw_fd_mod(evw_loop *loop, int fd, uint32_t events, uint32_t seq)
     return -ENOENT;
   if (loop->signal_mode)
     return sigfd_mod(loop, fd, events);
-  /* A kept re-arm would overwrite the new events. */
-  rearm_forget(loop, fd);
-  return rearm_epoll_ctl(loop, SYS_EPOLL_CTL_MOD, fd, events, seq);
+  return rearm_modify(loop, fd, events, seq);
 }
 
 EVW_EXPORT int evw_fd_del(evw_loop *loop, int fd) {

@@ -77,18 +77,32 @@ int rearm_retry_pending(evw_loop *loop) {
   return kept;
 }
 
-void rearm_forget(evw_loop *loop, int fd) {
-  if (__atomic_load_n(&loop->retry_count, __ATOMIC_ACQUIRE) == 0)
-    return;
-  pthread_mutex_lock(&loop->retry_lock);
+/* Called with retry_lock held. */
+static void retry_remove(evw_loop *loop, int fd) {
   for (int i = 0; i < loop->retry_count; i++) {
     if (loop->retry[i].fd == fd) {
       loop->retry[i] = loop->retry[loop->retry_count - 1];
       __atomic_store_n(&loop->retry_count, loop->retry_count - 1, __ATOMIC_RELEASE);
-      break;
+      return;
     }
   }
+}
+
+void rearm_forget(evw_loop *loop, int fd) {
+  if (__atomic_load_n(&loop->retry_count, __ATOMIC_ACQUIRE) == 0)
+    return;
+  pthread_mutex_lock(&loop->retry_lock);
+  retry_remove(loop, fd);
   pthread_mutex_unlock(&loop->retry_lock);
+}
+
+int rearm_modify(evw_loop *loop, int fd, uint32_t events, uint32_t seq) {
+  pthread_mutex_lock(&loop->retry_lock);
+  int rc = rearm_epoll_ctl(loop, SYS_EPOLL_CTL_MOD, fd, events, seq);
+  if (rc == 0)
+    retry_remove(loop, fd);
+  pthread_mutex_unlock(&loop->retry_lock);
+  return rc;
 }
 
 void rearm_release(evw_loop *loop) {

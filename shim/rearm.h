@@ -14,6 +14,11 @@ int rearm_retry_pending(evw_loop *loop);
  * changed). */
 void rearm_forget(evw_loop *loop, int fd);
 
+/* epoll_ctl MOD with new events; only if it succeeds is a kept re-arm of the
+ * fd forgotten (it would overwrite them). If it fails, the kept re-arm stays:
+ * the fd must not be left disarmed. Atomic with the retries. */
+int rearm_modify(evw_loop *loop, int fd, uint32_t events, uint32_t seq);
+
 /* epoll_ctl(MOD) for a loop's user fd, EINTR retried. */
 int rearm_epoll_ctl(const evw_loop *loop, int op, int fd, uint32_t events, uint32_t seq);
 

@@ -7,16 +7,21 @@
 
 #define EVENT_BITS_MASK 0x1fu
 
-/* The bits of an fd signal: the fd's state now, as epoll would report it,
- * when poll(2) (async-signal-safe) sees it ready; else what the kernel put
- * in si_band. The kernel signals a pipe whose writer closed with POLL_IN,
- * where epoll (and the public contract) say HUP. */
+/* The bits of an fd signal: the fd's state now, as epoll would report it
+ * (poll(2) is async-signal-safe). The kernel signals a pipe whose writer
+ * closed with POLL_IN, where epoll (and the public contract) say HUP. 0 when
+ * the fd is no longer ready (or was closed): the signal was queued before
+ * someone drained it, and reporting it would call a callback for nothing —
+ * new input raises a new signal. Only when poll(2) itself fails is si_band
+ * all there is. */
 static uint32_t sighandler_fd_bits(const struct sys_siginfo *info) {
   struct sys_pollfd fd = {.fd = info->fd, .events = SYS_POLLIN | SYS_POLLPRI | SYS_POLLOUT};
-  if (sys_poll(&fd, 1, 0) == 1 && !(fd.revents & SYS_POLLNVAL) &&
-      (fd.revents & EVENT_BITS_MASK) != 0)
-    return (uint32_t)fd.revents & EVENT_BITS_MASK;
-  return (uint32_t)info->band & EVENT_BITS_MASK;
+  int rc = sys_poll(&fd, 1, 0);
+  if (rc < 0)
+    return (uint32_t)info->band & EVENT_BITS_MASK;
+  if (rc == 0 || (fd.revents & SYS_POLLNVAL))
+    return 0;
+  return (uint32_t)fd.revents & EVENT_BITS_MASK;
 }
 
 /* The ring entry one signal stands for. A kernel fd signal (si_code
@@ -29,12 +34,16 @@ static void sighandler_record(evw_loop *loop, const struct sys_siginfo *info) {
     ring_request_rescan(ring);
     return;
   }
-  if (info->code == SYS_SI_TIMER)
+  if (info->code == SYS_SI_TIMER) {
     ring_put(ring, 0, 0, 0, 0, RING_KIND_TIMER);
-  else if (info->signo == SYS_SIGIO || info->signo != loop->sig.signo || info->code <= 0)
+  } else if (info->signo == SYS_SIGIO || info->signo != loop->sig.signo || info->code <= 0) {
     ring_put(ring, 0, 0, 0, 0, RING_KIND_RESCAN);
-  else /* seq 0: "the current registration" */
-    ring_put(ring, 0, info->fd, 0, sighandler_fd_bits(info), RING_KIND_FD);
+  } else {
+    uint32_t bits = sighandler_fd_bits(info);
+    if (bits == 0)
+      return; /* no longer ready: nothing to report */
+    ring_put(ring, 0, info->fd, 0, bits, RING_KIND_FD); /* seq 0: "the current registration" */
+  }
   ring_publish(ring, 1, 1);
 }
 
