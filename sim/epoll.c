@@ -118,16 +118,16 @@ static uint32_t reg_ready(struct sim_epoll_reg *reg) {
   return bits;
 }
 
-int sim_epoll_wait(int epfd, struct sys_epoll_event *out, int max) {
+int sim_epoll_wait(int epfd, struct sys_epoll_event *out, int max, int blocking) {
   int rc = 0;
   struct sim_epoll *ep = epoll_of(epfd, &rc);
   if (ep == NULL)
     return rc;
   if (max <= 0)
     return -EINVAL;
-  if (sim_fault(sim_p_eintr))
+  if (blocking && sim_fault(sim_p_eintr))
     return -EINTR;
-  if (sim_fault(sim_p_spurious))
+  if (blocking && sim_fault(sim_p_spurious))
     return 0; /* woke up early with nothing */
   int n = 0, count = ep->count, start = count ? ep->cursor % count : 0, next = start;
   for (int k = 0; k < count && n < max; k++) {

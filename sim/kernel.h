@@ -77,7 +77,10 @@ int sim_kpipe(int fds[2]);
 
 /* epoll (epoll.c) */
 int sim_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
-int sim_epoll_wait(int epfd, struct sys_epoll_event *out, int max);
+/* `blocking`: the caller would sleep (timeout != 0). Only such a wait can be
+ * interrupted (EINTR) or end early with nothing (a spurious wake-up); a
+ * non-blocking one reports exactly what is ready, as on Linux. */
+int sim_epoll_wait(int epfd, struct sys_epoll_event *out, int max, int blocking);
 void sim_epoll_forget_fd(int fd); /* fd closed: out of every set */
 
 /* signals (signals.c) */

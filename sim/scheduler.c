@@ -1,5 +1,5 @@
 /* The sim's progress "threads" and its scheduler: a started threaded loop
- * is stepped (progress_step with timeout 0) by sim_run, which also
+ * is stepped (progress_step, as a blocking wait) by sim_run, which also
  * delivers the simulated thread's unblocked pending signals, until nothing
  * changes. Order is fixed: the list of live loops (loops.c), then signals
  * (lowest number first, FIFO). */
@@ -27,7 +27,9 @@ static int run_total, round_changed;
 static void step_loop(evw_loop *loop) {
   if (!loop->threaded || !thread_is_running(loop))
     return;
-  int rc = progress_step(loop, 0);
+  /* -1: the step stands for a thread sleeping in epoll_wait, so it suffers
+   * the faults of a blocking wait; the simulated kernel returns at once. */
+  int rc = progress_step(loop, -1);
   if (rc > 0) {
     run_total += rc;
     round_changed = 1;

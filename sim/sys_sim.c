@@ -24,16 +24,16 @@ int sys_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
   return sim_epoll_ctl(epfd, op, fd, events, data);
 }
 
+/* The simulation never sleeps: a wait with a timeout returns at once with
+ * what is ready, but keeps what only a sleeping call can suffer (faults). */
 int sys_epoll_wait(int epfd, struct sys_epoll_event *events, int max, int timeout_ms) {
-  (void)timeout_ms;
-  return sim_epoll_wait(epfd, events, max);
+  return sim_epoll_wait(epfd, events, max, timeout_ms != 0);
 }
 
 int sys_poll(struct sys_pollfd *fds, int n, int timeout_ms) {
-  (void)timeout_ms;
   if (n < 0)
     return -EINVAL;
-  if (sim_fault(sim_p_eintr))
+  if (timeout_ms != 0 && sim_fault(sim_p_eintr))
     return -EINTR;
   int ready = 0;
   for (int i = 0; i < n; i++) {
