@@ -1,8 +1,8 @@
 // drain(loop, now): consume the loop's ring, then expire its timers; everything lands in the
 // dispatch list or in missed queues. Bounded per call so one busy producer cannot starve JS.
 
-import { NONE, KIND_FD, KIND_TIMER, KIND_RESCAN, FLAG_ONCE, STATE_TIMER } from './constants';
-import { handlerAt, fdOwner, effectiveMask } from './handlers';
+import { NONE, KIND_FD, KIND_TIMER, KIND_RESCAN, FLAG_ONCE, FLAG_REARM, STATE_TIMER } from './constants';
+import { handlerAt, fdOwner, effectiveMask, fdArmedAt } from './handlers';
 import { contextAt } from './contexts';
 import { Loop, loopAt } from './loops';
 import { deliver } from './delivery';
@@ -53,7 +53,7 @@ function consumeRing(loop: i32, l: Loop): u32 {
     }
     const budget = DRAIN_BATCH - consumed;
     const take = available < budget ? available : budget;
-    for (let i: u32 = 0; i < take; i++) consumeEntry(loop, l, ringEntry(ring, l.capacity, tail + i));
+    for (let i: u32 = 0; i < take; i++) consumeEntry(loop, l, ringEntry(ring, l.capacity, tail + i), tail + i);
     tail += take;
     consumed += take;
     setRingTail(ring, tail);
@@ -61,7 +61,7 @@ function consumeRing(loop: i32, l: Loop): u32 {
   return consumed;
 }
 
-function consumeEntry(loop: i32, l: Loop, entry: usize): void {
+function consumeEntry(loop: i32, l: Loop, entry: usize, position: u32): void {
   const kind = atomic.load<u32>(entry, 12);
   if (kind == KIND_TIMER) {
     l.armedDeadline = -1; // the armed expiry happened: loopTimerToArm must arm the next one
@@ -84,6 +84,12 @@ function consumeEntry(loop: i32, l: Loop, entry: usize): void {
   // seq 0: a signal handler, which cannot know the seq, reporting the fd's current registration.
   if ((seq != 0 && h.seq != seq) || (h.flags & STATE_TIMER) || contextAt(h.ctx).loop != loop) {
     countUnattributedStale(l);
+    return;
+  }
+  // Level-triggered: the re-arm since this entry asked the kernel again (see fdArmedAt). A signal
+  // handler, which has no one-shot arming, can leave such entries behind; epoll cannot.
+  if ((h.flags & FLAG_REARM) && <i32>(position - fdArmedAt(h)) < 0) {
+    contextAt(h.ctx).staleDropped += 1;
     return;
   }
   const value = bits & effectiveMask(h);

@@ -15,7 +15,7 @@ import { allocateId } from './ids';
  */
 @unmanaged export class Handler {
   deadline: i64;      // timers: absolute ns of the next expiration; fd handlers: dispatch mark (dispatch.ts)
-  interval: i64;      // timers: period in ns (> 0)
+  interval: i64;      // timers: period in ns (> 0); fd handlers: ring position when last armed (armedAt)
   id: i32;            // unique positive id among live handlers; 0 when free
   ctx: i32;           // owning context index
   fd: i32;            // fd handlers: the fd; timers: -1
@@ -114,6 +114,23 @@ export function setFdOwner(fd: i32, slot: i32): void {
 }
 
 // ---- interest ----
+
+/**
+ * The ring position (head) at which the kernel was last asked about this fd: registration,
+ * modify, or the re-arm after a batch. Re-arming reports the fd's readiness afresh (epoll_ctl MOD,
+ * or a poll(2) check in signal mode), so an entry published before it says nothing new: it may
+ * describe readiness the callback has since drained. fd handlers have no interval; the field
+ * holds this instead.
+ */
+// @ts-ignore: decorator
+@inline export function fdArmedAt(h: Handler): u32 {
+  return <u32>h.interval;
+}
+
+// @ts-ignore: decorator
+@inline export function setFdArmedAt(h: Handler, position: u32): void {
+  h.interval = <i64>position;
+}
 
 export function isTimer(h: Handler): bool {
   return (h.flags & STATE_TIMER) != 0;

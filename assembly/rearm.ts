@@ -3,7 +3,8 @@
 // batch, every such handler that was dispatched is re-armed in one shim call.
 
 import { FLAG_ONCE, STATE_IN_MISSED, STATE_IN_REARM, STATE_LIVE } from './constants';
-import { handlerAt, epollEvents } from './handlers';
+import { handlerAt, epollEvents, setFdArmedAt } from './handlers';
+import { ringHead } from './ring';
 import { contextAt } from './contexts';
 import { Loop, loopAt, growEntries12 } from './loops';
 
@@ -39,12 +40,14 @@ export function finishBatch(loop: i32): i32 {
       l.rearmOutCapacity, l.rearmPendingCount);
   }
   let count = 0;
+  const position = ringHead(l.ring); // TS re-arms these in the shim right after this
   for (let i = 0; i < l.rearmPendingCount; i++) {
     const entry = l.rearmPending + <usize>i * 12;
     const h = handlerAt(load<i32>(entry, 0));
     if (!(h.flags & STATE_LIVE) || h.id != load<i32>(entry, 4)) continue; // removed meanwhile
     h.flags &= ~STATE_IN_REARM;
     if (h.seq != load<u32>(entry, 8) || (h.flags & (STATE_IN_MISSED | FLAG_ONCE)) || h.interest == 0) continue;
+    setFdArmedAt(h, position);
     const out = l.rearmOut + <usize>count * 12;
     store<i32>(out, h.fd, 0);
     store<u32>(out, epollEvents(h), 4);

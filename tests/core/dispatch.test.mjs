@@ -1,7 +1,7 @@
 // The dispatch list: ranges per drain, nested appends, reset, growth.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { setup, addFd, addFds, entriesFor, dispatched, drainNew, EV, STAT } from './harness.mjs';
+import { setup, addFd, addFds, entriesFor, dispatched, drainNew, EV, FLAG, STAT } from './harness.mjs';
 
 const test = suite('dispatch list');
 
@@ -82,4 +82,28 @@ merge('an event in a later drain is a new delivery', () => {
   producer.fd(3, h.seq, EV.IN);
   assert.is(drainNew(core, loop).length, 1);
 });
+
+merge('an entry published before the fd was re-armed is stale: the re-arm asked the kernel again', () => {
+  const { core, x, loop, global, producer } = setup();
+  const h = addFd(x, global, 3, EV.IN);
+  producer.fd(3, h.seq, EV.IN);
+  assert.is(drainNew(core, loop).length, 1);
+  producer.fd(3, 0, EV.IN); // e.g. a signal for more input, while the callback is about to drain
+  x.loopFinishBatch(loop); // the re-arm: the shim reports the fd again if it is still ready
+  assert.equal(drainNew(core, loop), [], 'the entry from before the re-arm is dropped');
+  assert.is(x.ctxStat(global, STAT.staleDropped), 1);
+  producer.fd(3, 0, EV.IN); // published after the re-arm: news
+  assert.is(drainNew(core, loop).length, 1);
+});
+
+merge('edge-triggered handlers keep every entry (there is no re-arm)', () => {
+  const { core, x, loop, global, producer } = setup();
+  const h = addFd(x, global, 3, EV.IN, FLAG.EDGE);
+  producer.fd(3, h.seq, EV.IN);
+  drainNew(core, loop);
+  producer.fd(3, h.seq, EV.IN);
+  x.loopFinishBatch(loop);
+  assert.is(drainNew(core, loop).length, 1);
+});
+
 merge.run();
