@@ -6,20 +6,31 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const suites = ['tests/core', 'tests/shim', 'tests/api'];
+/** [folder, file pattern]: the model-based tests are TypeScript, bundled into build/tests/model. */
+const suites = [
+  ['tests/core', '\\.test\\.mjs$'],
+  ['tests/shim', '\\.test\\.mjs$'],
+  ['tests/api', '\\.test\\.mjs$'],
+  ['tests/sim', '\\.test\\.mjs$'],
+  ['tests/simulation', '\\.test\\.mjs$'],
+  ['build/tests/model', '\\.test\\.js$'],
+];
 
 if (!['build/core.wasm', 'build/libevwheel.so', 'dist/index.js'].every((f) => existsSync(join(root, f)))) {
   const built = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) process.exit(1);
 }
 
+const modelTests = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), 'model-tests'], { cwd: root, stdio: 'inherit' });
+if (modelTests.status !== 0) process.exit(1);
+
 const types = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], { cwd: root, stdio: 'inherit' });
 let failed = types.status === 0 ? 0 : 1;
 let passed = types.status === 0 ? 1 : 0;
 let skipped = 0;
 
-for (const suite of suites) {
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/uvu/bin.js'), suite, '\\.test\\.mjs$'], {
+for (const [suite, pattern] of suites) {
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/uvu/bin.js'), suite, pattern], {
     cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 10 * 60 * 1000,
   });
   process.stdout.write(r.stdout ?? '');

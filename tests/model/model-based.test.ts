@@ -10,7 +10,7 @@ import { runScenario, scenarioArb } from './runner.js';
 import type { Mode } from './model.js';
 
 const MODES: Mode[] = ['thread', 'signal', 'poll'];
-const RUNS = 250;
+const RUNS = 400;
 
 for (const mode of MODES) {
   const test = suite(`model-based (${mode})`);
@@ -25,3 +25,32 @@ for (const mode of MODES) {
 
   test.run();
 }
+
+/** Cases the generator once shrank to, kept so the bugs behind them stay fixed. */
+const regressions = suite('model-based: regressions');
+
+regressions('a modify refused with ENOMEM does not leave the fd disarmed (the kept re-arm survives)', () => {
+  runScenario('poll', {
+    seed: 911378652,
+    faults: { eintr: 0, enomem: 0.3, spurious: 0, signalQueue: 0 },
+    ops: [
+      { op: 'add', p: 0, interest: 0 }, { op: 'modify', p: 0, interest: 1 }, { op: 'write', p: 0, n: 1 },
+      { op: 'add', p: 1, interest: 0 }, { op: 'modify', p: 1, interest: 0 }, { op: 'advance', ms: 0 },
+      { op: 'write', p: 0, n: 1 }, { op: 'advance', ms: 0 }, { op: 'modify', p: 0, interest: 0 },
+      { op: 'write', p: 0, n: 1 },
+    ],
+  });
+});
+
+regressions('signal mode: a signal queued before checkMissed() drained the fd calls nobody', () => {
+  runScenario('signal', {
+    seed: 0,
+    faults: { eintr: 0, enomem: 0, spurious: 0, signalQueue: 0 },
+    ops: [
+      { op: 'add', p: 1, interest: 1 }, { op: 'write', p: 1, n: 1 }, { op: 'block' }, { op: 'advance', ms: 0 },
+      { op: 'write', p: 1, n: 1 }, { op: 'unblock' }, { op: 'checkMissed' }, { op: 'advance', ms: 0 },
+    ],
+  });
+});
+
+regressions.run();

@@ -59,8 +59,16 @@ export class Model {
     return this.blockCount > 0;
   }
 
+  get blockDepth(): number {
+    return this.blockCount;
+  }
+
   hasHandler(p: number): boolean {
     return this.pipes[p].handler !== undefined;
+  }
+
+  isPaused(p: number): boolean {
+    return this.pipes[p].handler !== undefined && !(this.pipes[p].handler!.interest & IN);
   }
 
   hasTimer(key: string): boolean {
