@@ -1,14 +1,15 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AsyncContext, Events } from 'evwheel';
-import { MODES, closeAll, drain, pipe, pump, settle, sleep, until, writeBytes } from './support.mjs';
+import { Events } from 'evwheel';
+import { MODES, closeAll, drain, pipe, pump, settle, until, writeBytes, WORLDS, useWorld, createContext } from './support.mjs';
 
 
-for (const mode of MODES) {
-  const test = suite(`blocking and missed events (${mode})`);
+for (const worldName of WORLDS) for (const mode of MODES) {
+  const test = suite(`blocking and missed events (${mode}, ${worldName})`);
   let ctx;
-  test.before.each(() => { ctx = AsyncContext.create({ mode }); });
-  test.after.each(() => { if (!ctx.closed) { while (ctx.isBlocked) ctx.unblock(); ctx.close(); } closeAll(); });
+  test.before.each(() => { useWorld(worldName); ctx = createContext({ mode }); });
+  test.after.each(() => { if (!ctx.closed) { while (ctx.isBlocked) ctx.unblock(); ctx.close(); } closeAll(); useWorld('kernel'); });
+  const kernelOnly = worldName === 'kernel' ? test : () => {};
 
   test('events of a blocked context wait in the missed queue until checkMissed()', async () => {
     const [r, w] = pipe();
@@ -141,7 +142,7 @@ for (const mode of MODES) {
     assert.throws(() => ctx.unblock(), (e) => e.code === 'ERR_NOT_BLOCKED');
   });
 
-  test('global handlers are never blocked', async () => {
+  kernelOnly('global handlers are never blocked', async () => {
     const { setEventHandler } = await import('evwheel');
     const [r, w] = pipe();
     let calls = 0;

@@ -1,14 +1,15 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AsyncContext, Events } from 'evwheel';
-import { MODES, closeAll, drain, pipe, pump, until, writeBytes, deliverAsOneBatch } from './support.mjs';
+import { Events } from 'evwheel';
+import { MODES, closeAll, drain, pipe, until, writeBytes, deliverAsOneBatch, WORLDS, useWorld, createContext } from './support.mjs';
 
-for (const mode of MODES) {
-  const test = suite(`context lifecycle (${mode})`);
-  test.after.each(() => closeAll());
+for (const worldName of WORLDS) for (const mode of MODES) {
+  const test = suite(`context lifecycle (${mode}, ${worldName})`);
+  test.before.each(() => useWorld(worldName));
+  test.after.each(() => { closeAll(); useWorld('kernel'); });
 
   test('close() removes every handler; a second close() is a no-op', () => {
-    const ctx = AsyncContext.create({ mode });
+    const ctx = createContext({ mode });
     const [r] = pipe();
     const h = ctx.setEventHandler(r, Events.IN, () => {});
     const t = ctx.addTimer(1, () => {});
@@ -18,13 +19,13 @@ for (const mode of MODES) {
     assert.not.ok(t.active);
     ctx.close();
     // The fd is free for someone else.
-    const again = AsyncContext.create({ mode });
+    const again = createContext({ mode });
     again.setEventHandler(r, Events.IN, () => {});
     again.close();
   });
 
   test('closing a blocked context emits a process warning that says so', async () => {
-    const ctx = AsyncContext.create({ mode });
+    const ctx = createContext({ mode });
     ctx.block();
     const warned = new Promise((resolve) => process.once('warning', resolve));
     ctx.close();
@@ -34,7 +35,7 @@ for (const mode of MODES) {
   });
 
   test("a throwing callback goes to 'error' and the batch goes on", async () => {
-    const ctx = AsyncContext.create({ mode });
+    const ctx = createContext({ mode });
     const errors = [];
     ctx.on('error', (err, handler) => errors.push([err, handler]));
     const [r1, w1] = pipe();
@@ -51,7 +52,7 @@ for (const mode of MODES) {
   });
 
   test('stats() has the documented counters', () => {
-    const ctx = AsyncContext.create({ mode });
+    const ctx = createContext({ mode });
     const s = ctx.stats();
     for (const k of ['dispatched', 'missed', 'coalesced', 'staleDropped', 'ringHighWater', 'handlers', 'missedPending', 'blockCount']) {
       assert.type(s[k], 'number', k);
@@ -61,7 +62,7 @@ for (const mode of MODES) {
   });
 
   test('handlers carry id, fd, events, interval', () => {
-    const ctx = AsyncContext.create({ mode });
+    const ctx = createContext({ mode });
     const [r] = pipe();
     const h = ctx.setEventHandler(r, Events.IN | Events.PRI, () => {});
     const t = ctx.addTimer(0.25, () => {});
@@ -78,11 +79,12 @@ for (const mode of MODES) {
 }
 
 const edge = suite('context lifecycle: edges of dispatch');
+edge.before.each(() => useWorld('kernel'));
 edge.after.each(() => closeAll());
 
 edge('a callback may close its own context, poll mode included', async () => {
   for (const mode of MODES) {
-    const ctx = AsyncContext.create({ mode });
+    const ctx = createContext({ mode });
     const pipes = [pipe(), pipe()];
     let calls = 0;
     pipes.forEach(([r]) => ctx.setEventHandler(r, Events.IN, () => { calls++; ctx.close(); }));
@@ -93,7 +95,7 @@ edge('a callback may close its own context, poll mode included', async () => {
 });
 
 edge("an 'error' listener that throws does not cost the rest of the batch", async () => {
-  const ctx = AsyncContext.create({ mode: 'poll' });
+  const ctx = createContext({ mode: 'poll' });
   const uncaught = [];
   const onUncaught = (e) => uncaught.push(e);
   process.on('uncaughtException', onUncaught);

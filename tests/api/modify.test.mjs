@@ -1,13 +1,14 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AsyncContext, Events, modifyHandler } from 'evwheel';
-import { MODES, closeAll, drain, pipe, pump, sleep, until, writeBytes, settle } from './support.mjs';
+import { Events, modifyHandler } from 'evwheel';
+import { MODES, closeAll, drain, pipe, pump, until, writeBytes, settle, WORLDS, useWorld, createContext } from './support.mjs';
 
-for (const mode of MODES) {
-  const test = suite(`modify (${mode})`);
+for (const worldName of WORLDS) for (const mode of MODES) {
+  const test = suite(`modify (${mode}, ${worldName})`);
   let ctx;
-  test.before.each(() => { ctx = AsyncContext.create({ mode }); });
-  test.after.each(() => { while (ctx.isBlocked) ctx.unblock(); ctx.close(); closeAll(); });
+  test.before.each(() => { useWorld(worldName); ctx = createContext({ mode }); });
+  test.after.each(() => { while (ctx.isBlocked) ctx.unblock(); ctx.close(); closeAll(); useWorld('kernel'); });
+  const kernelOnly = worldName === 'kernel' ? test : () => {};
 
   test('modify(0) pauses and modify(IN) resumes', async () => {
     const [r, w] = pipe();
@@ -49,7 +50,7 @@ for (const mode of MODES) {
     drain(r);
   });
 
-  test('modifyHandler(fd, events) finds the handler by fd', async () => {
+  kernelOnly('modifyHandler(fd, events) finds the handler by fd', async () => {
     const [r, w] = pipe();
     let calls = 0;
     const h = ctx.setEventHandler(r, 0, () => { calls++; drain(r); });
@@ -68,7 +69,7 @@ for (const mode of MODES) {
     assert.is(h.events, Events.IN);
   });
 
-  test('modify after remove throws ERR_HANDLER_NOT_FOUND', () => {
+  kernelOnly('modify after remove throws ERR_HANDLER_NOT_FOUND', () => {
     const [r] = pipe();
     const h = ctx.setEventHandler(r, Events.IN, () => {});
     h.remove();

@@ -1,26 +1,26 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AsyncContext } from 'evwheel';
-import { MODES, pump, sleep, until, settle } from './support.mjs';
 
-for (const mode of MODES) {
-  const test = suite(`timers (${mode})`);
+import { MODES, pump, sleep, until, settle, WORLDS, useWorld, createContext, now } from './support.mjs';
+
+for (const worldName of WORLDS) for (const mode of MODES) {
+  const test = suite(`timers (${mode}, ${worldName})`);
   let ctx;
-  test.before.each(() => { ctx = AsyncContext.create({ mode }); });
-  test.after.each(() => ctx.close());
+  test.before.each(() => { useWorld(worldName); ctx = createContext({ mode }); });
+  test.after.each(() => { ctx.close(); useWorld('kernel'); });
 
   for (const interval of [1, 0.1]) {
     test(`a ${interval} ms periodic timer keeps its rate (expirations counted, none lost)`, async () => {
       let expirations = 0;
       let calls = 0;
-      const start = performance.now();
+      const start = now();
       const t = ctx.addTimer(interval, (n) => { expirations += n; calls++; });
       assert.is(t.interval, interval);
       const tick = pump(ctx);
       // Busy-ish wait in poll mode so the timer is polled often; thread mode just sleeps.
-      await until(() => performance.now() - start >= 200, { tick, ms: 10000 });
+      await until(() => now() - start >= 200, { tick, ms: 10000 });
       t.remove();
-      const elapsed = performance.now() - start;
+      const elapsed = now() - start;
       const expected = elapsed / interval;
       assert.ok(calls > 0, 'the callback ran');
       // Phase is kept and overruns are counted: the total cannot drift far from elapsed/interval.
@@ -30,9 +30,9 @@ for (const mode of MODES) {
   }
 
   test('once fires exactly once, after its interval', async () => {
-    const start = performance.now();
+    const start = now();
     const fired = [];
-    const t = ctx.addTimer(5, (n) => fired.push([n, performance.now() - start]), { once: true });
+    const t = ctx.addTimer(5, (n) => fired.push([n, now() - start]), { once: true });
     await until(() => fired.length === 1, { tick: pump(ctx) });
     await settle(ctx, 20)
     assert.is(fired.length, 1);
