@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { STAT } from './core.js';
+import { E_NOT_BLOCKED, STAT } from './core.js';
 import { EvwheelError } from './errors.js';
 import {
   checkCallback, checkContextOptions, checkEvents, checkFd, checkHandlerOptions, checkIntervalMs,
@@ -109,7 +109,7 @@ export class AsyncContext extends EventEmitter {
   unblock(): void {
     this.#assertOpen();
     const x = this.#rt.core.x;
-    if (x.ctxUnblock(this.#index) < 0) {
+    if (x.ctxUnblock(this.#index) === E_NOT_BLOCKED) {
       throw new EvwheelError('ERR_NOT_BLOCKED', 'unblock() without a matching block()');
     }
     if (x.ctxBlockCount(this.#index) === 0 && x.ctxMissedCount(this.#index) > 0) this.#scheduleMissedDelivery();

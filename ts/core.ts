@@ -40,7 +40,6 @@ export interface CoreExports {
 
 export const E_CONTEXT_FULL = -1;
 export const E_HANDLER_EXISTS = -2;
-export const E_NOT_FOUND = -3;
 export const E_NOT_BLOCKED = -4;
 
 export const FLAG_ONCE = 1;
@@ -49,7 +48,6 @@ export const FLAG_REARM = 4;
 
 export const STAT = { dispatched: 0, missed: 1, coalesced: 2, staleDropped: 3, handlers: 4, ringHighWater: 5, missedPending: 6 } as const;
 
-const PAGE = 65536;
 const INITIAL_PAGES = 16;
 const MAXIMUM_PAGES = 16384;
 
@@ -98,17 +96,15 @@ export class Core {
     this.i32 = new Int32Array(this.memory.buffer);
   }
 
-  /** Renews the views if the core grew its memory; call after core calls that may allocate. */
+  /**
+   * Renews the views if the core grew its memory; call after core calls that may allocate. A
+   * view from before a grow still reads the same bytes over the range it covers (the buffer is
+   * shared and never moves), so hot paths only call this when they need bytes beyond it.
+   */
   refresh(): void {
     if (this.i32.length * 4 !== this.memory.buffer.byteLength) {
       this.bytes = new Uint8Array(this.memory.buffer);
       this.i32 = new Int32Array(this.memory.buffer);
     }
   }
-
-  get memoryBytes(): number {
-    return this.memory.buffer.byteLength;
-  }
 }
-
-export const CORE_PAGE_SIZE = PAGE;

@@ -69,10 +69,6 @@ export class Loop {
     if (--this.handlers === 0 && this.isAsync) this.kernel.stop(this.handle);
   }
 
-  get handlerCount(): number {
-    return this.handlers;
-  }
-
   /** True once free() ran: a callback may close its own poll context mid-delivery. */
   get isFreed(): boolean {
     return this.freed;

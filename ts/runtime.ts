@@ -264,13 +264,14 @@ export class Runtime {
 
   /**
    * Runs dispatch entries [start, end). The list may move when a callback makes the core grow
-   * it (a nested poll, a new handler), so its base is re-read after every callback.
+   * it (a nested poll, a new handler), so its base is re-read after every callback; the views
+   * are renewed only when the list lies beyond them (no memory.buffer access per event).
    */
   private dispatch(start: number, end: number): void {
     const core = this.core;
     const x = core.x;
-    core.refresh();
     let base = x.dispatchBase() >> 2;
+    if (base + end * 3 > core.i32.length) core.refresh();
     for (let i = start; i < end; i++) {
       const p = base + i * 3;
       const slot = core.i32[p];
@@ -284,8 +285,8 @@ export class Runtime {
         continue;
       }
       this.invoke(h, value);
-      core.refresh();
       base = x.dispatchBase() >> 2;
+      if (base + end * 3 > core.i32.length) core.refresh();
     }
   }
 
