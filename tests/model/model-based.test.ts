@@ -12,16 +12,19 @@ import type { Mode } from './model.js';
 const MODES: Mode[] = ['thread', 'signal', 'poll'];
 const RUNS = 400;
 
+/** Like fc.assert, but a failure also says the one command that replays the shrunk case. */
+function check(mode: Mode, faulty: boolean, seed: number): void {
+  const details = fc.check(fc.property(scenarioArb(faulty), (s) => runScenario(mode, s)), { seed, numRuns: RUNS });
+  if (!details.failed) return;
+  throw new Error(`${fc.defaultReportMessage(details)}\n\nreplay: npm run fuzz -- --mode ${mode}${faulty ? ' --faults' : ''} --seed ${details.seed} --path ${details.counterexamplePath} --runs 1`);
+}
+
 for (const mode of MODES) {
   const test = suite(`model-based (${mode})`);
 
-  test('every delivery matches the model', () => {
-    fc.assert(fc.property(scenarioArb(false), (s) => runScenario(mode, s)), { seed: 20261122, numRuns: RUNS });
-  });
+  test('every delivery matches the model', () => check(mode, false, 20261122));
 
-  test('with EINTR, ENOMEM, spurious wake-ups and a tiny signal queue: still every delivery', () => {
-    fc.assert(fc.property(scenarioArb(true), (s) => runScenario(mode, s)), { seed: 7, numRuns: RUNS });
-  });
+  test('with EINTR, ENOMEM, spurious wake-ups and a tiny signal queue: still every delivery', () => check(mode, true, 7));
 
   test.run();
 }
