@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { EvwheelError } from './errors.js';
+import { packagedWasm } from './packaged-wasm.js';
 
 /** The core's exports (docs/INTERNALS.md). Times are f64 nanoseconds; negative results are E_* codes. */
 export interface CoreExports {
@@ -51,20 +49,8 @@ export const STAT = { dispatched: 0, missed: 1, coalesced: 2, staleDropped: 3, h
 const INITIAL_PAGES = 16;
 const MAXIMUM_PAGES = 16384;
 
-let compiled: WebAssembly.Module | undefined;
-
 function coreModule(): WebAssembly.Module {
-  if (!compiled) {
-    const path = fileURLToPath(new URL('../build/core.wasm', import.meta.url));
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path);
-    } catch {
-      throw new EvwheelError('ERR_NOT_SUPPORTED', `evwheel's core is missing (${path}): run npm install`);
-    }
-    compiled = new WebAssembly.Module(new Uint8Array(bytes));
-  }
-  return compiled;
+  return packagedWasm('build/core.wasm', "evwheel's core is not built: run npm install");
 }
 
 /**

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { EvwheelError } from '../errors.js';
+import { packagedWasm } from '../packaged-wasm.js';
 
 /** The simulated shim's exports (docs/INTERNALS.md "The simulation"); pointers are sim offsets. */
 export interface SimExports {
@@ -44,20 +43,8 @@ export interface CoreMemoryTarget {
   memory: WebAssembly.Memory | undefined;
 }
 
-let compiled: WebAssembly.Module | undefined;
-
 function simModule(): WebAssembly.Module {
-  if (!compiled) {
-    const path = fileURLToPath(new URL('../sim/evwheel-sim.wasm', import.meta.url));
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path);
-    } catch {
-      throw new EvwheelError('ERR_NOT_SUPPORTED', `the simulated kernel is missing (${path})`);
-    }
-    compiled = new WebAssembly.Module(new Uint8Array(bytes));
-  }
-  return compiled;
+  return packagedWasm('sim/evwheel-sim.wasm', 'the simulated kernel is not in the package');
 }
 
 /** One simulated kernel: its own instance and memory, so simulations never share state. */
