@@ -5,9 +5,9 @@ import {
   checkCallback, checkContextOptions, checkEvents, checkFd, checkHandlerOptions, checkIntervalMs,
   type ContextOptions, type HandlerOptions, type Mode,
 } from './events.js';
-import type { FdCallback, FdHandler, Handler, Timer, TimerCallback } from './handler.js';
+import type { FdCallback, FdHandler, Timer, TimerCallback } from './handler.js';
 import type { Loop } from './loop.js';
-import { runtime, type Runtime } from './runtime.js';
+import { runtime, type Placement, type Runtime } from './runtime.js';
 
 export interface ContextStats {
   /** Deliveries made (callbacks invoked or about to be). */
@@ -45,7 +45,8 @@ export class AsyncContext extends EventEmitter {
   readonly #rt: Runtime;
   readonly #loop: Loop;
   readonly #index: number;
-  readonly #handlers = new Set<Handler>();
+  /** Where this context's handlers go; one object for all of them. */
+  readonly #placement: Placement;
   #closed = false;
   #missedDeliveryScheduled = false;
 
@@ -58,6 +59,7 @@ export class AsyncContext extends EventEmitter {
     this.#loop = loop;
     this.#index = rt.core.x.ctxCreate(loop.index, maxHandlers);
     rt.core.refresh();
+    this.#placement = { loop, ctxIndex: this.#index, owner: this };
   }
 
   /** Creates a context; synchronous. Default mode 'thread', maxHandlers 1024. */
@@ -83,9 +85,7 @@ export class AsyncContext extends EventEmitter {
     checkEvents(events);
     checkCallback(callback);
     const { edge, once } = checkHandlerOptions(options);
-    const h = this.#rt.addFd(this.#placement(), fd, events, callback, edge, once);
-    this.#handlers.add(h);
-    return h;
+    return this.#rt.addFd(this.#placement, fd, events, callback, edge, once);
   }
 
   /** A timer every `interval` ms (fractions allowed); the callback gets the expirations since the last call. */
@@ -94,9 +94,7 @@ export class AsyncContext extends EventEmitter {
     const intervalNs = checkIntervalMs(interval);
     checkCallback(callback);
     const { once } = checkHandlerOptions(options);
-    const t = this.#rt.addTimer(this.#placement(), intervalNs, interval, callback, once);
-    this.#handlers.add(t);
-    return t;
+    return this.#rt.addTimer(this.#placement, intervalNs, interval, callback, once);
   }
 
   /** Holds deliveries back (recursive): events wait in the missed queue until unblocked. */
@@ -166,7 +164,7 @@ export class AsyncContext extends EventEmitter {
         { code: 'EVWHEEL_CLOSED_BLOCKED' },
       );
     }
-    for (const h of [...this.#handlers]) h.remove();
+    for (const h of this.#rt.handlersOf(this)) h.remove();
     this.#finalStats = this.stats();
     this.#finalStats.blockCount = 0;
     this.#closed = true;
@@ -176,15 +174,6 @@ export class AsyncContext extends EventEmitter {
 
   get closed(): boolean {
     return this.#closed;
-  }
-
-  /** @internal the runtime tells a context when one of its handlers is gone. */
-  _forget(h: Handler): void {
-    this.#handlers.delete(h);
-  }
-
-  #placement() {
-    return { loop: this.#loop, ctxIndex: this.#index, owner: this };
   }
 
   #assertOpen(): void {

@@ -148,7 +148,6 @@ export class Runtime {
   }
 
   private track<H extends Handler>(h: H): H {
-    this.core.refresh();
     this.handlers[h.slot] = h;
     this.byId.set(h.id, h);
     this.ensureBell(); // even poll-only threads: the bell's socket is what a ref holds
@@ -170,7 +169,6 @@ export class Runtime {
     this.byId.delete(h.id);
     if (h.refed) this.dropRef();
     h.loop.release();
-    h.context?._forget(h);
   }
 
   modify(h: FdHandler, events: number): void {
@@ -199,6 +197,11 @@ export class Runtime {
 
   private dropRef(): void {
     if (--this.refs === 0) this.bell?.watcher.unref();
+  }
+
+  /** A context's live handlers, for close(): rare enough to scan rather than index per handler. */
+  handlersOf(ctx: AsyncContext): Handler[] {
+    return this.handlers.filter((h): h is Handler => h !== undefined && h.context === ctx);
   }
 
   findById(id: number): Handler | undefined {
