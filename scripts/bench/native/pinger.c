@@ -1,0 +1,96 @@
+/* Bench-only (not part of the package): the remote peer of the round-trip benchmark. A native
+ * thread writes one byte into `out`, waits for the echo on `in`, and records each round trip
+ * in nanoseconds; an optional native echo thread gives the floor (no JS at all). */
+#define _GNU_SOURCE
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+static double now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int wait_readable(int fd, int timeout_ms) {
+  struct pollfd p = {.fd = fd, .events = POLLIN};
+  return poll(&p, 1, timeout_ms);
+}
+
+struct ping_run {
+  int out_fd, in_fd, count, gap_us;
+  double *samples;
+  atomic_int done;
+  pthread_t thread;
+};
+
+static void *ping_main(void *arg) {
+  struct ping_run *r = arg;
+  char byte = 'p';
+  for (int i = 0; i < r->count; i++) {
+    double t0 = now_ns();
+    if (write(r->out_fd, &byte, 1) != 1) break;
+    if (wait_readable(r->in_fd, 5000) <= 0) break; /* a contender that never answers */
+    char got;
+    while (read(r->in_fd, &got, 1) != 1) wait_readable(r->in_fd, 5000);
+    r->samples[i] = now_ns() - t0;
+    if (r->gap_us > 0) usleep((useconds_t)r->gap_us);
+  }
+  atomic_store(&r->done, 1);
+  return NULL;
+}
+
+/* Starts `count` round trips; the samples land in `samples` (count doubles, 0 = no answer). */
+EXPORT void *ping_start(int out_fd, int in_fd, int count, int gap_us, double *samples) {
+  struct ping_run *r = calloc(1, sizeof *r);
+  *r = (struct ping_run){.out_fd = out_fd, .in_fd = in_fd, .count = count, .gap_us = gap_us, .samples = samples};
+  pthread_create(&r->thread, NULL, ping_main, r);
+  return r;
+}
+
+EXPORT int ping_done(void *run) { return atomic_load(&((struct ping_run *)run)->done); }
+
+EXPORT void ping_join(void *run) {
+  struct ping_run *r = run;
+  pthread_join(r->thread, NULL);
+  free(r);
+}
+
+struct echo_run {
+  int in_fd, out_fd;
+  atomic_int stop;
+  pthread_t thread;
+};
+
+static void *echo_main(void *arg) {
+  struct echo_run *e = arg;
+  char buf[64];
+  while (!atomic_load(&e->stop)) {
+    if (wait_readable(e->in_fd, 50) <= 0) continue;
+    ssize_t n = read(e->in_fd, buf, sizeof buf);
+    if (n > 0 && write(e->out_fd, buf, (size_t)n) < 0) break;
+  }
+  return NULL;
+}
+
+/* The floor: a native thread that echoes `in` to `out`, no JS involved. */
+EXPORT void *echo_start(int in_fd, int out_fd) {
+  struct echo_run *e = calloc(1, sizeof *e);
+  e->in_fd = in_fd;
+  e->out_fd = out_fd;
+  pthread_create(&e->thread, NULL, echo_main, e);
+  return e;
+}
+
+EXPORT void echo_stop(void *echo) {
+  struct echo_run *e = echo;
+  atomic_store(&e->stop, 1);
+  pthread_join(e->thread, NULL);
+  free(e);
+}
