@@ -8,13 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { timersBench } from './timers.mjs';
 import { precisionBench } from './precision.mjs';
 import { roundtripBench } from './roundtrip.mjs';
+import { throughputBench } from './throughput.mjs';
 
 const quick = process.argv.includes('--quick');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Linux ${release()}, Node ${process.version}`;
 
 const sections = [];
-for (const bench of [timersBench, precisionBench, roundtripBench]) {
+for (const bench of [timersBench, precisionBench, roundtripBench, throughputBench]) {
   const r = await bench({ quick });
   console.log(`\n## ${r.name}\n\n${r.md}`);
   sections.push(r);

@@ -2,46 +2,14 @@
 // the contender reads it and echoes it. Contenders: a native echo thread (the floor: no JS),
 // net.Socket (libuv), and evwheel in thread, signal and poll mode (poll: a setImmediate loop).
 // Rounds interleave the contenders; p50/p99 over all their samples, in µs.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import koffi from 'koffi';
 import { AsyncContext, Events } from 'evwheel';
 import { percentile, table } from './harness.mjs';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const libPath = join(root, 'build', 'bench-pinger.so');
-
-/** The bench-only native peer (scripts/bench/native/pinger.c), built on first use. */
-function pingerLib() {
-  if (!existsSync(libPath)) {
-    const cc = spawnSync('cc', ['-std=gnu11', '-O2', '-fPIC', '-shared', '-pthread', '-fvisibility=hidden',
-      '-o', libPath, join(root, 'scripts/bench/native/pinger.c')], { stdio: 'inherit' });
-    if (cc.status !== 0) throw new Error('building the bench pinger failed');
-  }
-  const lib = koffi.load(libPath);
-  const libc = koffi.load('libc.so.6');
-  return {
-    pingStart: lib.func('void *ping_start(int out_fd, int in_fd, int count, int gap_us, double *samples)'),
-    pingDone: lib.func('int ping_done(void *run)'),
-    pingJoin: lib.func('void ping_join(void *run)'),
-    echoStart: lib.func('void *echo_start(int in_fd, int out_fd)'),
-    echoStop: lib.func('void echo_stop(void *echo)'),
-    pipe2: libc.func('int pipe2(_Out_ int *fds, int flags)'),
-    read: libc.func('long read(int fd, _Out_ uint8_t *buf, size_t n)'),
-    write: libc.func('long write(int fd, const uint8_t *buf, size_t n)'),
-    close: libc.func('int close(int fd)'),
-  };
-}
-
-const O_NONBLOCK = 0o4000;
-const O_CLOEXEC = 0o2000000;
+import { nativePeers, whenDone } from './native.mjs';
 
 export async function roundtripBench({ quick }) {
-  const n = pingerLib();
-  const pipe = () => { const fds = new Int32Array(2); n.pipe2(fds, O_NONBLOCK | O_CLOEXEC); return [fds[0], fds[1]]; };
+  const n = nativePeers();
+  const pipe = n.pipe;
   const buf = new Uint8Array(64);
   const rounds = quick ? 1 : 5;
   const count = quick ? 100 : 1000;
@@ -78,7 +46,7 @@ export async function roundtripBench({ quick }) {
       const stop = start(toJs, fromJs);
       const out = new Float64Array(new SharedArrayBuffer(8 * count));
       const run = n.pingStart(fromPinger, toPinger, count, gapUs, out);
-      while (!n.pingDone(run)) await new Promise((res) => setTimeout(res, 2));
+      await whenDone(() => n.pingDone(run));
       n.pingJoin(run);
       stop();
       for (const fd of name.startsWith('net.Socket') ? [fromPinger, toPinger, fromJs] : [toJs, fromPinger, toPinger, fromJs]) n.close(fd);

@@ -1,6 +1,7 @@
-/* Bench-only (not part of the package): the remote peer of the round-trip benchmark. A native
+/* Bench-only (not part of the package): native peers for the benchmarks. A native
  * thread writes one byte into `out`, waits for the echo on `in`, and records each round trip
- * in nanoseconds; an optional native echo thread gives the floor (no JS at all). */
+ * in nanoseconds; an optional native echo thread gives the floor (no JS at all); a sprayer
+ * thread writes bytes round-robin into many pipes for the throughput benchmark. */
 #define _GNU_SOURCE
 #include <poll.h>
 #include <pthread.h>
@@ -93,4 +94,45 @@ EXPORT void echo_stop(void *echo) {
   atomic_store(&e->stop, 1);
   pthread_join(e->thread, NULL);
   free(e);
+}
+
+struct spray_run {
+  const int *fds;
+  int count, duration_ms;
+  atomic_int done;
+  double written;
+  pthread_t thread;
+};
+
+static void *spray_main(void *arg) {
+  struct spray_run *s = arg;
+  char byte = 's';
+  double end = now_ns() + (double)s->duration_ms * 1e6;
+  for (int i = 0; now_ns() < end; i = (i + 1) % s->count) {
+    if (write(s->fds[i], &byte, 1) == 1)
+      s->written += 1; /* a full pipe (EAGAIN) is skipped: the reader is behind */
+  }
+  atomic_store(&s->done, 1);
+  return NULL;
+}
+
+/* Writes one byte at a time round-robin into `count` fds for `duration_ms`. */
+EXPORT void *spray_start(const int *fds, int count, int duration_ms) {
+  struct spray_run *s = calloc(1, sizeof *s);
+  s->fds = fds;
+  s->count = count;
+  s->duration_ms = duration_ms;
+  pthread_create(&s->thread, NULL, spray_main, s);
+  return s;
+}
+
+EXPORT int spray_done(void *run) { return atomic_load(&((struct spray_run *)run)->done); }
+
+/* Joins the sprayer; returns the bytes it wrote. */
+EXPORT double spray_join(void *run) {
+  struct spray_run *s = run;
+  pthread_join(s->thread, NULL);
+  double written = s->written;
+  free(s);
+  return written;
 }
