@@ -9,13 +9,14 @@ import { timersBench } from './timers.mjs';
 import { precisionBench } from './precision.mjs';
 import { roundtripBench } from './roundtrip.mjs';
 import { throughputBench } from './throughput.mjs';
+import { scaleBench } from './scale.mjs';
 
 const quick = process.argv.includes('--quick');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Linux ${release()}, Node ${process.version}`;
 
 const sections = [];
-for (const bench of [timersBench, precisionBench, roundtripBench, throughputBench]) {
+for (const bench of [timersBench, precisionBench, roundtripBench, throughputBench, scaleBench]) {
   const r = await bench({ quick });
   console.log(`\n## ${r.name}\n\n${r.md}`);
   sections.push(r);
