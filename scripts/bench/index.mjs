@@ -10,6 +10,8 @@ import { precisionBench } from './precision.mjs';
 import { roundtripBench } from './roundtrip.mjs';
 import { throughputBench } from './throughput.mjs';
 import { scaleBench } from './scale.mjs';
+import { latencyChart } from './svg.mjs';
+import { updateReadme } from './readme.mjs';
 
 const quick = process.argv.includes('--quick');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -26,6 +28,9 @@ if (!quick) {
   const out = join(root, 'docs', 'bench');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'results.json'), JSON.stringify({ machine, date: new Date().toISOString(), sections }, null, 2));
+  const rt = sections.find((s) => s.name === 'round trip');
+  writeFileSync(join(out, 'roundtrip.svg'), latencyChart(`Round trip, native peer ↔ callback (${machine})`,
+    rt.results.map((r) => ({ name: r.name, points: r.distribution }))));
   writeFileSync(join(out, 'results.md'), [
     `# evwheel benchmarks`,
     ``,
@@ -33,5 +38,6 @@ if (!quick) {
     ...sections.map((s) => `\n## ${s.name}\n\n${s.md}`),
     ``,
   ].join('\n'));
-  console.log(`\nwrote docs/bench/results.json and docs/bench/results.md`);
+  updateReadme(join(root, 'README.md'), machine, sections);
+  console.log(`\nwrote docs/bench/results.json, results.md, roundtrip.svg and the README's performance section`);
 }

@@ -54,8 +54,11 @@ export async function roundtripBench({ quick }) {
     }
   }
   const libuvP50 = percentile(samples['net.Socket (libuv)'], 0.5);
+  // The distribution, for the chart: the latency at every percentile from 1 to 99, and p99.9.
+  const fractions = [...Array.from({ length: 99 }, (_, i) => (i + 1) / 100), 0.999];
   const results = Object.entries(samples).map(([name, s]) => ({
     name, n: s.length, p50: percentile(s, 0.5), p99: percentile(s, 0.99), vsLibuv: percentile(s, 0.5) / libuvP50,
+    distribution: fractions.map((fraction) => ({ fraction, us: percentile(s, fraction) })),
   }));
   const md = table(['contender', 'round trips', 'p50 (µs)', 'p99 (µs)', 'p50 / libuv (targets: thread ≤ 1.5, signal ≤ 1.1)'],
     results.map((r) => [r.name, String(r.n), r.p50.toFixed(1), r.p99.toFixed(1), r.vsLibuv.toFixed(2)]));
