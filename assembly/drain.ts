@@ -7,6 +7,7 @@ import { contextAt } from './contexts';
 import { Loop, loopAt } from './loops';
 import { deliver } from './delivery';
 import { beginDrain, dispatchListEnd } from './dispatch';
+import { rememberRearm } from './rearm';
 import { wheelAdvance, wheelInsert } from './wheel';
 import {
   ringHead, ringTail, setRingTail, ringEntry, armBell, takeProducerWaiting, takeRescanRequested, producerNow,
@@ -94,7 +95,10 @@ function consumeEntry(loop: i32, l: Loop, entry: usize, position: u32): void {
   }
   const value = bits & effectiveMask(h);
   if (value == 0) {
+    // Bits the handler does not want: dropped, but the fd is re-armed all the same — a signal
+    // loop disarmed it when it reported them (epoll never reports unrequested bits).
     contextAt(h.ctx).staleDropped += 1;
+    if (h.flags & FLAG_REARM) rememberRearm(slot);
     return;
   }
   deliver(slot, value);

@@ -20,6 +20,9 @@ EVW_EXPORT int evw_loop_rescan(evw_loop *loop) {
    * TIMER entry costs one empty expiry pass, a missing one a late timer. */
   if (loop->sig.timer_created)
     written = sigpoll_report_timer(loop);
+  /* Reported fds are disarmed until their re-arm; entries lost to a full ring
+   * took theirs with them: arm every fd again, then poll them all. */
+  sigfd_set_async_all(loop, 1);
   int rc = sigfd_report_all(loop);
   sigmask_restore(&previous);
   return rc < 0 ? rc : written + rc;

@@ -93,7 +93,9 @@ static void sigfd_check_ready(evw_loop *loop, const struct sig_fd *entry) {
   sigmask_restore(&previous);
 }
 
-int sigfd_add(evw_loop *loop, int fd, uint32_t events, uint32_t seq) {
+/* The signal handler reads the fd table (sigfd_disarm_reported): the owning
+ * thread changes it, and an fd's O_ASYNC, only with the signal blocked. */
+static int sigfd_add_blocked(evw_loop *loop, int fd, uint32_t events, uint32_t seq) {
   int rc = fd_check_pollable(fd);
   if (rc == 0)
     rc = sigfd_reserve(loop);
@@ -113,25 +115,57 @@ int sigfd_add(evw_loop *loop, int fd, uint32_t events, uint32_t seq) {
   return 0;
 }
 
+int sigfd_add(evw_loop *loop, int fd, uint32_t events, uint32_t seq) {
+  sys_sigset_t previous;
+  sigmask_block(loop->sig.signo, &previous);
+  int rc = sigfd_add_blocked(loop, fd, events, seq);
+  sigmask_restore(&previous);
+  return rc;
+}
+
 int sigfd_mod(evw_loop *loop, int fd, uint32_t events) {
   struct sig_fd *entry = sigfd_find(loop, fd);
   if (entry == NULL)
     return -ENOENT;
-  int rc = fd_set_async(fd, loop_delivers(loop, events));
-  if (rc < 0)
-    return rc;
-  entry->events = events;
-  sigfd_check_ready(loop, entry);
-  return 0;
+  sys_sigset_t previous;
+  sigmask_block(loop->sig.signo, &previous);
+  int rc = fd_set_async(fd, loop_delivers(loop, events)); /* arms it again */
+  if (rc == 0) {
+    entry->events = events;
+    sigfd_check_ready(loop, entry);
+  }
+  sigmask_restore(&previous);
+  return rc;
 }
 
 void sigfd_del(evw_loop *loop, int fd, int restore) {
   struct sig_fd *entry = sigfd_find(loop, fd);
   if (entry == NULL)
     return;
+  sys_sigset_t previous;
+  sigmask_block(loop->sig.signo, &previous);
   if (restore)
     fd_restore(entry);
   *entry = loop->sig.fds[--loop->sig.fd_count];
+  sigmask_restore(&previous);
+}
+
+/* One signal per readiness, as epoll's one-shot: after the handler reported
+ * an fd registered one-shot (level-triggered, or once), its O_ASYNC stays
+ * off until the fd is armed again — the re-arm after its delivery, a
+ * modify, a rescan. Without it every write raises a signal, and a flood of
+ * them leaves the thread no time for anything else. Edge-triggered fds are
+ * never re-armed, and want a signal per change: they stay armed.
+ * Async-signal-safe (fcntl; the table only changes with the signal blocked);
+ * only an fd of this loop's table is touched. */
+void sigfd_disarm_reported(evw_loop *loop, int fd) {
+  for (size_t i = 0; i < loop->sig.fd_count; i++) {
+    if (loop->sig.fds[i].fd == fd) {
+      if (loop->sig.fds[i].events & SYS_EPOLLONESHOT)
+        fd_set_async(fd, 0);
+      return;
+    }
+  }
 }
 
 int sigfd_rearm(evw_loop *loop, uint32_t list_off, int count) {
@@ -144,9 +178,12 @@ int sigfd_rearm(evw_loop *loop, uint32_t list_off, int count) {
   for (int i = 0; i < count; i++) {
     struct rearm_entry entry;
     rearm_read_entry(loop, list_off + (uint32_t)i * (uint32_t)sizeof entry, &entry);
-    /* Stale entries (deleted, or re-added with a new seq) are skipped. */
-    if (sigpoll_wanted(entry.events) && registry_owns(entry.fd, loop, entry.seq))
+    /* Stale entries (deleted, or re-added with a new seq) are skipped. O_ASYNC
+     * goes back on before the check, so no change falls between the two. */
+    if (sigpoll_wanted(entry.events) && registry_owns(entry.fd, loop, entry.seq)) {
+      fd_set_async(entry.fd, 1);
       items[n++] = (struct sigpoll_item){.fd = entry.fd, .events = entry.events, .seq = entry.seq};
+    }
     if (n == SIGPOLL_CHUNK || (i == count - 1 && n > 0)) {
       int rc = sigpoll_report(loop, items, n, &unreported);
       if (rc < 0 && first_error == 0)

@@ -29,6 +29,10 @@ void sigfd_set_async_all(evw_loop *loop, int on);
  * Call with the signals blocked. Returns entries written or -errno. */
 int sigfd_report_all(evw_loop *loop);
 
+/* The signal handler, after reporting fd: O_ASYNC off until it is armed
+ * again (one signal per readiness). Async-signal-safe. */
+void sigfd_disarm_reported(evw_loop *loop, int fd);
+
 /* Restores and forgets every fd (evw_loop_free). */
 void sigfd_restore_all(evw_loop *loop);
 

@@ -3,6 +3,7 @@
 #include "loop.h"
 #include "owner_table.h"
 #include "sighandler.h"
+#include "sigfd.h"
 #include "tid.h"
 
 #define EVENT_BITS_MASK 0x1fu
@@ -42,6 +43,7 @@ static void sighandler_record(evw_loop *loop, const struct sys_siginfo *info) {
     uint32_t bits = sighandler_fd_bits(info);
     if (bits == 0)
       return; /* no longer ready: nothing to report */
+    sigfd_disarm_reported(loop, info->fd);
     ring_put(ring, 0, info->fd, 0, bits, RING_KIND_FD); /* seq 0: "the current registration" */
   }
   ring_publish(ring, 1, 1);

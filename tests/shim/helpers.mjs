@@ -48,6 +48,7 @@ export const EPOLLIN = 0x1;
 export const EPOLLOUT = 0x4;
 export const EPOLLHUP = 0x10;
 export const EPOLLONESHOT = 0x40000000;
+export const EPOLLET = 0x80000000;
 export const KIND_FD = 0;
 export const KIND_TIMER = 1;
 export const KIND_RESCAN = 2;

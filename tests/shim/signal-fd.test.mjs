@@ -1,14 +1,13 @@
 // Signal loops and user fds: the handler writes FD entries (seq 0) for
 // O_ASYNC signals, the owning thread's poll checks cover what is ready
 // already, and every fd is left as it was found.
-import { test } from 'uvu';
+import { suite, test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  EPOLLIN, EPOLLOUT, KIND_FD, closeFds, errno, makePipe, makeRing, newLoop, newSignalLoop, readAll,
-  shim, waitFor, writeBytes,
+  EPOLLIN, EPOLLOUT, KIND_FD, closeFds, errno, makePipe, makeRing, newLoop, newSignalLoop, readAll, shim, waitFor, writeBytes, EPOLLONESHOT, EPOLLET,
 } from './helpers.mjs';
 import koffi from 'koffi';
 import { F_OWNER_PID, F_OWNER_TID, SIG_DFL, disposition, fdState, gettid, setFdState } from './sighelpers.mjs';
@@ -35,13 +34,16 @@ function setup({ bellArmed = 1, capacity = 16 } = {}) {
 
 test('a readable pipe: the handler writes {fd, seq 0, IN} and rings the armed bell once', async () => {
   const { ring, loop, pipe, bell, done } = setup();
-  assert.ok(shim.fdAdd(loop, pipe.r, EPOLLIN) > 0);
+  const seq = shim.fdAdd(loop, pipe.r, EPOLLIN);
+  assert.ok(seq > 0);
   assert.is(ring.pending(), 0, 'an empty pipe is not reported');
   writeBytes(pipe.w);
   assert.ok(await waitFor(() => ring.pending() === 1));
   assert.equal(ring.take(), [{ fd: pipe.r, seq: 0, bits: EPOLLIN, kind: KIND_FD }]);
   assert.is(ring.bellArmed(), 0);
   assert.ok(await waitFor(() => readAll(bell[0]) === 1), 'one doorbell byte');
+  readAll(pipe.r);
+  assert.is(shim.fdMod(loop, pipe.r, EPOLLIN, seq), 0, 're-armed (one signal per readiness until then)');
   writeBytes(pipe.w);
   assert.ok(await waitFor(() => ring.pending() === 1));
   assert.is(readAll(bell[0]), 0, 'no byte while the bell is disarmed');
@@ -209,3 +211,32 @@ test('an fd closed without removal, its number taken by a loop: del is ENOENT an
 });
 
 test.run();
+
+const oneShot = suite('signal loops: one signal per readiness');
+
+oneShot('a one-shot fd, once reported, raises no more signals until it is re-armed', async () => {
+  const { ring, loop, pipe, done } = setup();
+  const seq = shim.fdAdd(loop, pipe.r, EPOLLIN | EPOLLONESHOT);
+  writeBytes(pipe.w);
+  assert.ok(await waitFor(() => ring.pending() === 1));
+  ring.take();
+  for (let i = 0; i < 20; i++) writeBytes(pipe.w);
+  await new Promise((res) => setTimeout(res, 20));
+  assert.is(ring.pending(), 0, 'disarmed: twenty more writes, no entry');
+  assert.is(shim.fdMod(loop, pipe.r, EPOLLIN | EPOLLONESHOT, seq), 0);
+  assert.ok(await waitFor(() => ring.pending() === 1), 're-armed: the poll check reports it at once');
+  done();
+});
+
+oneShot('an edge-triggered fd is never disarmed: a signal per change', async () => {
+  const { ring, loop, pipe, done } = setup();
+  assert.ok(shim.fdAdd(loop, pipe.r, EPOLLIN | EPOLLET) > 0);
+  writeBytes(pipe.w);
+  assert.ok(await waitFor(() => ring.pending() === 1));
+  ring.take();
+  writeBytes(pipe.w);
+  assert.ok(await waitFor(() => ring.pending() === 1), 'the next change is reported without a re-arm');
+  done();
+});
+
+oneShot.run();

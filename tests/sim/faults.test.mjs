@@ -133,6 +133,8 @@ test('signal loop under EINTR on poll: every write still reported', () => {
         if (e.kind !== KIND_FD) continue;
         assert.ok(e.seq === 0 || e.seq === seqs.get(e.fd));
         sim.readAll(e.fd);
+        // As the core's consumer does after dispatch: re-arm (one signal per readiness).
+        sim.x.evw_fd_mod(loop, e.fd, IN, seqs.get(e.fd));
         waiting.delete(e.fd);
       }
     }
