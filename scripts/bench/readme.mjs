@@ -26,10 +26,9 @@ function status(byName) {
     `the next first timer starts one again (DESIGN's lifecycle). Its 0.1 ms timer keeps its rate, which`,
     `\`setInterval\` cannot do at all. In a round trip, poll mode (spinning) is at ${x(rt['evwheel poll'].vsLibuv, 2)} libuv's p50,`,
     `signal mode ${x(rt['evwheel signal'].vsLibuv)} (target 1.1×) and thread mode ${x(rt['evwheel thread'].vsLibuv)} (target 1.5×): it pays a second`,
-    `thread wake-up per delivery and the doorbell's stream machinery. Under a flood of writes thread mode`,
-    `delivers ${x(tp['evwheel thread'].vsLibuv, 2)} libuv's callbacks, and signal mode collapses: every write raises a signal that`,
-    `interrupts the JS thread (and slows the writer) — until the handler disarms an fd it has reported,`,
-    `as epoll's one-shot does, signal mode is for moderate event rates. The dispatch path allocates`,
+    `thread wake-up per delivery and the doorbell's stream machinery. Under a flood of writes to 1,000`,
+    `pipes, thread mode delivers ${x(tp['evwheel thread'].vsLibuv, 2)} and signal mode ${x(tp['evwheel signal'].vsLibuv, 2)} libuv's callbacks (signal mode: one`,
+    `signal per readiness, but each still interrupts the JS thread). The dispatch path allocates`,
     `nothing: the JS heap is flat across ${d.count.toLocaleString('en')} deliveries.`,
   ].join('\n');
 }
