@@ -70,7 +70,7 @@ static int loop_create_fds(evw_loop *loop) {
   return rc;
 }
 
-static evw_loop *loop_fail(evw_loop *loop, int rc, int *err) {
+evw_loop *loop_fail(evw_loop *loop, int rc, int *err) {
   if (loop != NULL)
     loop_release_resources(loop);
   if (err != NULL)
@@ -78,31 +78,49 @@ static evw_loop *loop_fail(evw_loop *loop, int rc, int *err) {
   return NULL;
 }
 
-EVW_EXPORT evw_loop *evw_loop_new(uint8_t *mem, uint32_t ring_off, int bell_fd,
-                                  int threaded, int *err) {
+evw_loop *loop_alloc(uint8_t *mem, uint32_t ring_off, int bell_fd, int *rc) {
+  *rc = 0;
   if (!mem_base_valid(mem))
-    return loop_fail(NULL, -EINVAL, err);
-  if (bell_fd >= 0 && sys_fcntl_getfd(bell_fd) < 0)
-    return loop_fail(NULL, -EBADF, err);
-
+    *rc = -EINVAL;
+  else if (bell_fd >= 0 && sys_fcntl_getfd(bell_fd) < 0)
+    *rc = -EBADF;
+  if (*rc < 0)
+    return NULL;
   evw_loop *loop = calloc(1, sizeof *loop);
-  if (loop == NULL)
-    return loop_fail(NULL, -ENOMEM, err);
+  if (loop == NULL) {
+    *rc = -ENOMEM;
+    return NULL;
+  }
   loop->mem = mem;
-  loop->threaded = threaded != 0;
   loop->epoll_fd = loop->timer_fd = loop->wake_fd = loop->sig.signal_fd = -1;
   loop->owner_tid = current_tid();
   pthread_mutex_init(&loop->retry_lock, NULL);
+  *rc = ring_attach(&loop->ring, mem, ring_off, bell_fd);
+  if (*rc < 0) {
+    loop_release_resources(loop);
+    return NULL;
+  }
+  return loop;
+}
 
-  int rc = ring_attach(&loop->ring, mem, ring_off, bell_fd);
-  if (rc == 0)
-    rc = loop_create_fds(loop);
-  if (rc < 0)
-    return loop_fail(loop, rc, err);
+evw_loop *loop_publish(evw_loop *loop, int *err) {
   loops_add(loop);
   if (err != NULL)
     *err = 0;
   return loop;
+}
+
+EVW_EXPORT evw_loop *evw_loop_new(uint8_t *mem, uint32_t ring_off, int bell_fd,
+                                  int threaded, int *err) {
+  int rc;
+  evw_loop *loop = loop_alloc(mem, ring_off, bell_fd, &rc);
+  if (loop == NULL)
+    return loop_fail(NULL, rc, err);
+  loop->threaded = threaded != 0;
+  rc = loop_create_fds(loop);
+  if (rc < 0)
+    return loop_fail(loop, rc, err);
+  return loop_publish(loop, err);
 }
 
 /* For an unlisted loop. */

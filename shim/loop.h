@@ -87,4 +87,15 @@ static inline uint64_t loop_epoll_data(int fd, uint32_t seq) {
 #define LOOP_DATA_TIMER ((uint64_t)0xffffffffu)
 #define LOOP_DATA_WAKE ((uint64_t)0xfffffffeu)
 
+/* What every kind of loop starts with (loop.c): mem and bell_fd checked,
+ * the fds marked absent, the owner tid, the retry lock, the ring attached.
+ * NULL with *rc set (and nothing left behind) on failure. */
+evw_loop *loop_alloc(uint8_t *mem, uint32_t ring_off, int bell_fd, int *rc);
+
+/* A creation that succeeded: listed for the thread's cleanup hook, *err 0. */
+evw_loop *loop_publish(evw_loop *loop, int *err);
+
+/* A creation that failed: whatever the loop holds released, *err = rc. */
+evw_loop *loop_fail(evw_loop *loop, int rc, int *err);
+
 #endif

@@ -33,50 +33,27 @@ static int sigloop_check_owner_ex(int fd) {
   return sys_fcntl_getown_ex(fd, &type, &pid);
 }
 
-static evw_loop *sigloop_fail(evw_loop *loop, int rc, int *err) {
-  if (loop != NULL) {
-    sigloop_release(loop);
-    registry_release_all(loop);
-    free(loop);
-  }
-  if (err != NULL)
-    *err = rc;
-  return NULL;
-}
-
 EVW_EXPORT evw_loop *evw_loop_new_signal(uint8_t *mem, uint32_t ring_off, int bell_fd, int signo,
                                          int *err) {
-  if (!mem_base_valid(mem) || !is_realtime(signo))
-    return sigloop_fail(NULL, -EINVAL, err);
-  if (bell_fd >= 0 && sys_fcntl_getfd(bell_fd) < 0)
-    return sigloop_fail(NULL, -EBADF, err);
-
-  evw_loop *loop = calloc(1, sizeof *loop);
+  if (!is_realtime(signo))
+    return loop_fail(NULL, -EINVAL, err);
+  int rc;
+  evw_loop *loop = loop_alloc(mem, ring_off, bell_fd, &rc);
   if (loop == NULL)
-    return sigloop_fail(NULL, -ENOMEM, err);
-  loop->mem = mem;
+    return loop_fail(NULL, rc, err);
   loop->signal_mode = 1;
-  loop->epoll_fd = loop->timer_fd = loop->wake_fd = loop->sig.signal_fd = -1;
-  loop->owner_tid = current_tid();
   loop->sig.signo = signo;
   loop->sig.deadline_ns = -1;
-  pthread_mutex_init(&loop->retry_lock, NULL);
-
-  int rc = ring_attach(&loop->ring, mem, ring_off, bell_fd);
-  if (rc == 0)
-    rc = sigloop_create_signal_fd(loop);
+  rc = sigloop_create_signal_fd(loop);
   if (rc == 0)
     rc = sigloop_check_owner_ex(loop->sig.signal_fd);
   if (rc == 0)
     rc = owner_table_insert(loop->owner_tid, loop);
   if (rc < 0)
-    return sigloop_fail(loop, rc, err);
+    return loop_fail(loop, rc, err);
   loop->sig.owner_listed = 1;
   sigmask_unblock(signo); /* Node's workers start with every signal blocked */
-  loops_add(loop);
-  if (err != NULL)
-    *err = 0;
-  return loop;
+  return loop_publish(loop, err);
 }
 
 void sigloop_flush(evw_loop *loop) {
