@@ -26,8 +26,8 @@ export function deliver(slot: i32, value: i32): void {
 }
 
 /** TS could not make a delivery (its context got blocked meanwhile): it becomes a missed event. */
-export function deferDelivery(slot: i32, id: i32, value: i32): void {
-  if (!isLiveSlot(slot) || handlerAt(slot).id != id) return; // removed meanwhile: nothing to keep
+export function deferDelivery(slot: i32, gen: i32, value: i32): void {
+  if (!isLiveSlot(slot) || handlerAt(slot).gen != gen) return; // removed meanwhile: nothing to keep
   contextAt(handlerAt(slot).ctx).dispatched -= 1;
   addMissed(slot, value);
 }

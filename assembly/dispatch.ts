@@ -58,7 +58,7 @@ export function appendDispatch(slot: i32, value: i32): void {
   const h = handlerAt(slot);
   const entry = listBase + <usize>listEnd * ENTRY_SIZE;
   store<i32>(entry, slot, 0);
-  store<i32>(entry, h.id, 4);
+  store<i32>(entry, h.gen, 4);
   store<i32>(entry, value, 8);
   if (!isTimer(h)) h.deadline = (drainEpoch << 32) | <i64>listEnd;
   listEnd++;

@@ -1,14 +1,16 @@
 // The handler table: one 64-byte record per slot, in one block grown by doubling.
-// A slot is reused through a free list; its id is what tells a new occupant from an old one.
+// A slot is reused through a free list; its generation is what tells a new occupant from an old
+// one (a generational index, as in a slab): TS turns (slot, gen) into the public id, so finding a
+// handler by id is an array index, not a map lookup.
 
 import { NONE, STATE_LIVE, STATE_TIMER, FLAG_REARM, FLAG_ONCE, FLAG_EDGE, EV_ERR, EV_HUP, EV_ALL, EPOLLONESHOT, EPOLLET } from './constants';
 import { growBlock, nextCapacity } from './memory';
-import { allocateId } from './ids';
 
 /**
  * One handler (fd handler or timer). Lives at `handlerBase + slot * sizeof<Handler>`.
  * Invariants:
- * - `flags & STATE_LIVE` ⇔ the slot is in use; a free slot has `id == 0` and `wheelNext` links the free list.
+ * - `flags & STATE_LIVE` ⇔ the slot is in use; a free slot keeps its last `gen` and `wheelNext` links the free list.
+ * - `gen` is in [1, GEN_LIMIT) and changes every time the slot is handed out: (slot, gen) names one registration.
  * - `wheelBucket != NONE` ⇔ STATE_IN_WHEEL ⇔ the timer sits in a wheel slot list (wheelPrev/wheelNext).
  * - STATE_IN_MISSED ⇔ the handler is linked into its context's missed queue (missedPrev/missedNext),
  *   and then `missedValue` holds the coalesced value (fd bits OR-ed, or timer expirations summed).
@@ -16,7 +18,7 @@ import { allocateId } from './ids';
 @unmanaged export class Handler {
   deadline: i64;      // timers: absolute ns of the next expiration; fd handlers: dispatch mark (dispatch.ts)
   interval: i64;      // timers: period in ns (> 0); fd handlers: ring position when last armed (armedAt)
-  id: i32;            // unique positive id among live handlers; 0 when free
+  gen: i32;           // generation of this slot's current (or last) occupant; 0 = never used
   ctx: i32;           // owning context index
   fd: i32;            // fd handlers: the fd; timers: -1
   seq: u32;           // fd handlers: registration sequence from the shim (0 until fdSetSeq)
@@ -29,6 +31,13 @@ import { allocateId } from './ids';
   missedNext: i32;
   missedValue: i32;
 }
+
+/**
+ * TS's public id is `gen * 2^24 + slot` (ts/core.ts publicId), an exact JS number while gen stays
+ * below 2^29. Slots stay below 2^24 by themselves: 2^24 records of 64 bytes are the core's whole
+ * maximum memory (1 GiB).
+ */
+const GEN_LIMIT: i32 = 1 << 29;
 
 let handlerBase: usize = 0;
 let handlerCapacity: i32 = 0;
@@ -71,7 +80,7 @@ export function allocateHandler(ctx: i32, flags: i32): i32 {
   const h = handlerAt(slot);
   h.deadline = 0;
   h.interval = 0;
-  h.id = allocateId();
+  h.gen = h.gen + 1 < GEN_LIMIT ? h.gen + 1 : 1; // a never-used slot reads 0: growBlock zero-fills
   h.ctx = ctx;
   h.fd = -1;
   h.seq = 0;
@@ -90,7 +99,6 @@ export function allocateHandler(ctx: i32, flags: i32): i32 {
 export function releaseHandler(slot: i32): void {
   const h = handlerAt(slot);
   h.flags = 0;
-  h.id = 0;
   h.wheelNext = freeHead;
   freeHead = slot;
 }

@@ -1,11 +1,10 @@
 // evwheel core: the exports listed in docs/INTERNALS.md ("Core exports"), and nothing else but
-// loopPending and the test hook debugSetNextId. Each is a thin, validating wrapper; the logic lives
-// in the module named in the section comment.
+// loopPending. Each is a thin, validating wrapper; the logic lives in the module named in the
+// section comment.
 
 import { E_INVALID, STAT_DISPATCHED, STAT_MISSED, STAT_COALESCED, STAT_STALE_DROPPED,
   STAT_HANDLERS, STAT_RING_HIGH_WATER, STAT_MISSED_PENDING } from './constants';
 import { handlerAt, isLiveSlot, isTimer, epollEvents } from './handlers';
-import { setNextId } from './ids';
 import { createLoop, destroyLoop, isLiveLoop, loopAt } from './loops';
 import { contextAt, createContext, destroyContext, blockContext, unblockContext, isLiveContext, mustDefer } from './contexts';
 import { flushMissed } from './missed';
@@ -150,9 +149,9 @@ export function timerAdd(ctx: i32, intervalNs: f64, nowNs: f64, flags: i32): i32
   return addTimer(ctx, intervalNs, nowNs, flags);
 }
 
-/** 0 for a free slot: a dispatch entry whose id differs from handlerId(slot) is stale. */
-export function handlerId(slot: i32): i32 {
-  return isLiveSlot(slot) ? handlerAt(slot).id : 0;
+/** 0 for a free slot: a dispatch entry whose generation differs from handlerGen(slot) is stale. */
+export function handlerGen(slot: i32): i32 {
+  return isLiveSlot(slot) ? handlerAt(slot).gen : 0;
 }
 
 export function handlerRemove(slot: i32): void {
@@ -185,13 +184,6 @@ export function dispatchReset(): void {
   resetDispatchList();
 }
 
-export function defer(slot: i32, id: i32, value: i32): void {
-  deferDelivery(slot, id, value);
-}
-
-// ---- tests only ----
-
-/** Moves the id counter (to exercise its wrap-around). Not for production use. */
-export function debugSetNextId(id: i32): void {
-  setNextId(id);
+export function defer(slot: i32, gen: i32, value: i32): void {
+  deferDelivery(slot, gen, value);
 }

@@ -23,7 +23,7 @@ export function rememberRearm(slot: i32): void {
   }
   const entry = l.rearmPending + <usize>l.rearmPendingCount * 12;
   store<i32>(entry, slot, 0);
-  store<i32>(entry, h.id, 4);
+  store<i32>(entry, h.gen, 4);
   store<u32>(entry, h.seq, 8);
   l.rearmPendingCount++;
 }
@@ -44,7 +44,7 @@ export function finishBatch(loop: i32): i32 {
   for (let i = 0; i < l.rearmPendingCount; i++) {
     const entry = l.rearmPending + <usize>i * 12;
     const h = handlerAt(load<i32>(entry, 0));
-    if (!(h.flags & STATE_LIVE) || h.id != load<i32>(entry, 4)) continue; // removed meanwhile
+    if (!(h.flags & STATE_LIVE) || h.gen != load<i32>(entry, 4)) continue; // removed meanwhile
     h.flags &= ~STATE_IN_REARM;
     if (h.seq != load<u32>(entry, 8) || (h.flags & (STATE_IN_MISSED | FLAG_ONCE)) || h.interest == 0) continue;
     setFdArmedAt(h, position);

@@ -59,7 +59,7 @@ export class AsyncContext extends EventEmitter {
     this.#loop = loop;
     this.#index = rt.core.x.ctxCreate(loop.index, maxHandlers);
     rt.core.refresh();
-    this.#placement = { loop, ctxIndex: this.#index, owner: this };
+    this.#placement = { runtime: rt, loop, ctxIndex: this.#index, owner: this };
   }
 
   /** Creates a context; synchronous. Default mode 'thread', maxHandlers 1024. */

@@ -25,7 +25,7 @@ export interface CoreExports {
   fdAdd(ctx: number, fd: number, interest: number, flags: number): number;
   fdSetSeq(slot: number, seq: number): void;
   timerAdd(ctx: number, intervalNs: number, nowNs: number, flags: number): number;
-  handlerId(slot: number): number;
+  handlerGen(slot: number): number;
   handlerRemove(slot: number): void;
   handlerModify(slot: number, interest: number): void;
   handlerEpollEvents(slot: number): number;
@@ -33,7 +33,19 @@ export interface CoreExports {
   drainStart(): number;
   dispatchBase(): number;
   dispatchReset(): void;
-  defer(slot: number, id: number, value: number): void;
+  defer(slot: number, gen: number, value: number): void;
+}
+
+/** Public ids are `gen * SLOT_SPAN + slot`: unique among live handlers, and found by indexing. */
+const SLOT_SPAN = 2 ** 24;
+
+export function publicId(slot: number, gen: number): number {
+  return gen * SLOT_SPAN + slot;
+}
+
+/** The slot a public id names (check the generation before trusting it). */
+export function slotOfId(id: number): number {
+  return id % SLOT_SPAN;
 }
 
 export const E_CONTEXT_FULL = -1;

@@ -62,8 +62,10 @@ export function checkMode(mode: unknown): Mode {
   return mode as Mode;
 }
 
+const DEFAULT_HANDLER_OPTIONS: Readonly<Required<HandlerOptions>> = Object.freeze({ edge: false, once: false });
+
 export function checkHandlerOptions(opts: unknown): Required<HandlerOptions> {
-  if (opts === undefined) return { edge: false, once: false };
+  if (opts === undefined) return DEFAULT_HANDLER_OPTIONS;
   if (opts === null || typeof opts !== 'object') throw invalid(`options must be an object, got ${describe(opts)}`);
   const { edge = false, once = false } = opts as HandlerOptions;
   if (typeof edge !== 'boolean') throw invalid(`options.edge must be a boolean, got ${describe(edge)}`);

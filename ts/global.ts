@@ -19,8 +19,7 @@ export function setEventHandler(mode: Mode, fd: number, events: number, callback
   checkEvents(events);
   checkCallback(callback);
   const { edge, once } = checkHandlerOptions(options);
-  const loop = globalLoop(mode);
-  return runtime().addFd({ loop, ctxIndex: loop.globalCtx, owner: null }, fd, events, callback, edge, once);
+  return runtime().addFd(runtime().globalPlacement(globalLoop(mode)), fd, events, callback, edge, once);
 }
 
 /** A timer with no context. */
@@ -29,8 +28,7 @@ export function addTimer(mode: Mode, interval: number, callback: TimerCallback, 
   const intervalNs = checkIntervalMs(interval);
   checkCallback(callback);
   const { once } = checkHandlerOptions(options);
-  const loop = globalLoop(mode);
-  return runtime().addTimer({ loop, ctxIndex: loop.globalCtx, owner: null }, intervalNs, interval, callback, once);
+  return runtime().addTimer(runtime().globalPlacement(globalLoop(mode)), intervalNs, interval, callback, once);
 }
 
 /** Removes a handler (global or in a context) by id or object. */

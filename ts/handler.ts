@@ -1,54 +1,67 @@
 import type { AsyncContext } from './context.js';
-import type { Loop } from './loop.js';
-import type { Runtime } from './runtime.js';
+import { publicId } from './core.js';
+import type { Placement } from './runtime.js';
 
 export type FdCallback = (events: number, handler: FdHandler) => void;
 export type TimerCallback = (expirations: number, timer: Timer) => void;
 
-/** What the runtime keeps per handler; the public classes below expose a read-only face of it. */
-abstract class HandlerBase {
-  /** @internal */ removed = false;
-  /** @internal */ refed = true;
+/** Internal state bits of a handler object (one field instead of three booleans). */
+export const REMOVED = 1;
+export const UNREFED = 2;
+export const ONCE = 4;
 
+/**
+ * What the runtime keeps per handler; the public classes below expose a read-only face of it.
+ * Deliberately small (a million timers are a million of these): what handlers of one context
+ * share lives in their common Placement, and the id is computed from (slot, gen).
+ */
+abstract class HandlerBase {
   /** @internal */
   constructor(
-    /** @internal */ readonly runtime: Runtime,
-    /** @internal */ readonly slot: number,
-    /** Unique among live handlers of this thread. */
-    readonly id: number,
-    /** The owning context, or null for a global handler. */
-    readonly context: AsyncContext | null,
-    /** @internal */ readonly loop: Loop,
-    /** @internal */ readonly ctxIndex: number,
-    /** @internal */ readonly once: boolean,
+    /** @internal */ readonly place: Placement,
+    /** @internal core slot; with gen it names this registration (see ts/core.ts publicId) */
+    readonly slot: number,
+    /** @internal */ readonly gen: number,
+    /** @internal REMOVED | UNREFED | ONCE */
+    public state: number,
   ) {}
+
+  /** Unique among live handlers of this thread. */
+  get id(): number {
+    return publicId(this.slot, this.gen);
+  }
+
+  /** The owning context, or null for a global handler. */
+  get context(): AsyncContext | null {
+    return this.place.owner;
+  }
 
   /** @internal */ abstract invoke(value: number): void;
 
   /** Unregisters; the callback is never called again, even for events already queued. Idempotent. */
   remove(): void {
-    this.runtime.remove(this as unknown as Handler);
+    this.place.runtime.remove(this as unknown as Handler);
   }
 
   /** Keeps the process alive while this handler exists (the default), like a Node timer. */
   ref(): this {
-    this.runtime.setRef(this as unknown as Handler, true);
+    this.place.runtime.setRef(this as unknown as Handler, true);
     return this;
   }
 
   /** Lets the process exit even though this handler exists. */
   unref(): this {
-    this.runtime.setRef(this as unknown as Handler, false);
+    this.place.runtime.setRef(this as unknown as Handler, false);
     return this;
   }
 
   hasRef(): boolean {
-    return this.refed && !this.removed;
+    return (this.state & (REMOVED | UNREFED)) === 0;
   }
 
   /** False once removed (explicitly, by its context's close(), or after a `once` delivery). */
   get active(): boolean {
-    return !this.removed;
+    return (this.state & REMOVED) === 0;
   }
 }
 
@@ -58,13 +71,12 @@ export class FdHandler extends HandlerBase {
 
   /** @internal */
   constructor(
-    runtime: Runtime, slot: number, id: number, context: AsyncContext | null, loop: Loop, ctxIndex: number,
-    once: boolean,
+    place: Placement, slot: number, gen: number, state: number,
     readonly fd: number,
     events: number,
     /** @internal */ readonly callback: FdCallback,
   ) {
-    super(runtime, slot, id, context, loop, ctxIndex, once);
+    super(place, slot, gen, state);
     this.interest = events;
   }
 
@@ -75,7 +87,7 @@ export class FdHandler extends HandlerBase {
 
   /** Changes the interest set; 0 pauses. Missed events whose bits are no longer wanted are dropped as stale. */
   modify(events: number): void {
-    this.runtime.modify(this, events);
+    this.place.runtime.modify(this, events);
   }
 
   /** @internal */
@@ -87,13 +99,12 @@ export class FdHandler extends HandlerBase {
 export class Timer extends HandlerBase {
   /** @internal */
   constructor(
-    runtime: Runtime, slot: number, id: number, context: AsyncContext | null, loop: Loop, ctxIndex: number,
-    once: boolean,
+    place: Placement, slot: number, gen: number, state: number,
     /** Milliseconds, as given. */
     readonly interval: number,
     /** @internal */ readonly callback: TimerCallback,
   ) {
-    super(runtime, slot, id, context, loop, ctxIndex, once);
+    super(place, slot, gen, state);
   }
 
   /** @internal */

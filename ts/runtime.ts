@@ -1,10 +1,10 @@
 import { socketBell, type Bell, type BellFactory } from './bell.js';
 import { calibratedClock } from './clock.js';
 import type { AsyncContext } from './context.js';
-import { Core, E_CONTEXT_FULL, E_HANDLER_EXISTS, FLAG_EDGE, FLAG_ONCE, FLAG_REARM } from './core.js';
+import { Core, E_CONTEXT_FULL, E_HANDLER_EXISTS, FLAG_EDGE, FLAG_ONCE, FLAG_REARM, slotOfId } from './core.js';
 import { EvwheelError, errnoError } from './errors.js';
 import { checkEvents } from './events.js';
-import { FdHandler, Timer, type FdCallback, type Handler, type TimerCallback } from './handler.js';
+import { FdHandler, ONCE, REMOVED, Timer, UNREFED, type FdCallback, type Handler, type TimerCallback } from './handler.js';
 import type { Kernel } from './kernel.js';
 import { Loop, type LoopKind } from './loop.js';
 import { nativeKernel } from './native.js';
@@ -12,11 +12,15 @@ import { nativeKernel } from './native.js';
 /** Ring drains per delivery before yielding to Node's loop (the rest waits, nothing is lost). */
 const MAX_ROUNDS = 16;
 
-/** Where a new handler goes: its loop, the core context, and the public owner (null = global). */
+/**
+ * Where a handler lives: its runtime, loop, core context and public owner (null = global). One
+ * object per context (and per global loop), shared by all its handlers.
+ */
 export interface Placement {
-  loop: Loop;
-  ctxIndex: number;
-  owner: AsyncContext | null;
+  readonly runtime: Runtime;
+  readonly loop: Loop;
+  readonly ctxIndex: number;
+  readonly owner: AsyncContext | null;
 }
 
 /**
@@ -28,14 +32,15 @@ export class Runtime {
   readonly core: Core;
   readonly kernel: Kernel;
   readonly now: () => number;
+  /** Handler objects by core slot: finding one by id is an index plus a generation check. */
   private readonly handlers: (Handler | undefined)[] = [];
-  private readonly byId = new Map<number, Handler>();
   private readonly byFd = new Map<number, FdHandler>();
   private bell: { watcher: Bell; writeFd: number } | undefined;
   private threadLoop: Loop | undefined;
   private signalLoop: Loop | undefined;
   private globalPollLoop: Loop | undefined;
   private readonly loops = new Set<Loop>();
+  private readonly globalPlacements = new Map<Loop, Placement>();
   /** Loops touched by the current (possibly nested) dispatch; finished when the outermost ends. */
   private readonly dirty = new Set<Loop>();
   private depth = 0;
@@ -105,9 +110,20 @@ export class Runtime {
     return loop;
   }
 
+  /** Where global handlers of `loop` go: one placement per loop. */
+  globalPlacement(loop: Loop): Placement {
+    let place = this.globalPlacements.get(loop);
+    if (!place) {
+      place = { runtime: this, loop, ctxIndex: loop.globalCtx, owner: null };
+      this.globalPlacements.set(loop, place);
+    }
+    return place;
+  }
+
   freeLoop(loop: Loop): void {
     loop.free();
     this.loops.delete(loop);
+    this.globalPlacements.delete(loop);
     if (loop === this.globalPollLoop) this.globalPollLoop = undefined;
   }
 
@@ -126,7 +142,7 @@ export class Runtime {
       throw errnoError(seq, 'epoll_ctl', `fd ${fd}`);
     }
     x.fdSetSeq(slot, seq);
-    const h = new FdHandler(this, slot, x.handlerId(slot), where.owner, where.loop, where.ctxIndex, once, fd, events, callback);
+    const h = new FdHandler(where, slot, x.handlerGen(slot), once ? ONCE : 0, fd, events, callback);
     h.seq = seq;
     this.byFd.set(fd, h);
     return this.track(h);
@@ -142,14 +158,13 @@ export class Runtime {
       x.handlerRemove(slot);
       throw err;
     }
-    const t = new Timer(this, slot, x.handlerId(slot), where.owner, where.loop, where.ctxIndex, once, intervalMs, callback);
+    const t = new Timer(where, slot, x.handlerGen(slot), once ? ONCE : 0, intervalMs, callback);
     where.loop.armTimer();
     return this.track(t);
   }
 
   private track<H extends Handler>(h: H): H {
     this.handlers[h.slot] = h;
-    this.byId.set(h.id, h);
     this.ensureBell(); // even poll-only threads: the bell's socket is what a ref holds
     this.refs++;
     if (this.refs === 1) this.bell?.watcher.ref();
@@ -157,27 +172,28 @@ export class Runtime {
   }
 
   remove(h: Handler): void {
-    if (h.removed) return;
-    h.removed = true;
+    if (h.state & REMOVED) return;
+    const wasRefed = (h.state & UNREFED) === 0;
+    h.state |= REMOVED;
+    const loop = h.place.loop;
     if (h instanceof FdHandler) {
       // The user may have closed the fd already: the kernel dropped it from epoll by itself.
-      this.kernel.fdDel(h.loop.handle, h.fd);
+      this.kernel.fdDel(loop.handle, h.fd);
       this.byFd.delete(h.fd);
     }
     this.core.x.handlerRemove(h.slot);
     this.handlers[h.slot] = undefined;
-    this.byId.delete(h.id);
-    if (h.refed) this.dropRef();
-    h.loop.release();
+    if (wasRefed) this.dropRef();
+    loop.release();
   }
 
   modify(h: FdHandler, events: number): void {
     checkEvents(events);
-    if (h.removed) throw new EvwheelError('ERR_HANDLER_NOT_FOUND', `fd ${h.fd}: the handler was removed`);
+    if (h.state & REMOVED) throw new EvwheelError('ERR_HANDLER_NOT_FOUND', `fd ${h.fd}: the handler was removed`);
     const x = this.core.x;
     const before = h.interest;
     x.handlerModify(h.slot, events);
-    const rc = this.kernel.fdMod(h.loop.handle, h.fd, x.handlerEpollEvents(h.slot), h.seq);
+    const rc = this.kernel.fdMod(h.place.loop.handle, h.fd, x.handlerEpollEvents(h.slot), h.seq);
     if (rc < 0) {
       x.handlerModify(h.slot, before);
       throw errnoError(rc, 'epoll_ctl', `fd ${h.fd}`);
@@ -186,8 +202,8 @@ export class Runtime {
   }
 
   setRef(h: Handler, refed: boolean): void {
-    if (h.removed || h.refed === refed) return;
-    h.refed = refed;
+    if (h.state & REMOVED || ((h.state & UNREFED) === 0) === refed) return;
+    h.state ^= UNREFED;
     if (refed) {
       if (++this.refs === 1) this.bell?.watcher.ref();
     } else {
@@ -201,11 +217,13 @@ export class Runtime {
 
   /** A context's live handlers, for close(): rare enough to scan rather than index per handler. */
   handlersOf(ctx: AsyncContext): Handler[] {
-    return this.handlers.filter((h): h is Handler => h !== undefined && h.context === ctx);
+    return this.handlers.filter((h): h is Handler => h !== undefined && h.place.owner === ctx);
   }
 
   findById(id: number): Handler | undefined {
-    return this.byId.get(id);
+    if (!(id > 0)) return undefined;
+    const h = this.handlers[slotOfId(id)];
+    return h !== undefined && h.id === id ? h : undefined;
   }
 
   findByFd(fd: number): FdHandler | undefined {
@@ -278,13 +296,13 @@ export class Runtime {
     for (let i = start; i < end; i++) {
       const p = base + i * 3;
       const slot = core.i32[p];
-      const id = core.i32[p + 1];
+      const gen = core.i32[p + 1];
       const value = core.i32[p + 2];
       const h = this.handlers[slot];
-      if (h === undefined || h.id !== id) continue; // removed after the core queued it
-      if (h.context !== null && x.ctxMustDefer(h.ctxIndex)) {
+      if (h === undefined || h.gen !== gen) continue; // removed after the core queued it
+      if (h.place.owner !== null && x.ctxMustDefer(h.place.ctxIndex)) {
         // Blocked by an earlier callback of this batch, or it has older missed events: keep order.
-        x.defer(slot, id, value);
+        x.defer(slot, gen, value);
         continue;
       }
       this.invoke(h, value);
@@ -299,12 +317,12 @@ export class Runtime {
     } catch (err) {
       this.report(h, err);
     }
-    if (h.once && !h.removed) this.remove(h);
+    if ((h.state & (ONCE | REMOVED)) === ONCE) this.remove(h);
   }
 
   /** A throwing callback never stops the batch: its context's 'error' listeners get it, else it is uncaught. */
   private report(h: Handler, err: unknown): void {
-    const ctx = h.context;
+    const ctx = h.place.owner;
     if (ctx !== null && ctx.listenerCount('error') > 0) {
       try {
         ctx.emit('error', err, h);

@@ -68,14 +68,14 @@ test('a second handler for an fd fails with E_HANDLER_EXISTS, in any context of 
   assert.ok(loop >= 0);
 });
 
-test('after removal the fd can be registered again, with a new id', () => {
+test('after removal the fd can be registered again, and a reused slot gets a new generation', () => {
   const { x, ctx } = setup();
   const a = addFd(x, ctx, 7, EV.IN);
   x.handlerRemove(a.slot);
   const b = addFd(x, ctx, 7, EV.IN);
   assert.ok(b.slot >= 0);
-  assert.is.not(b.id, a.id);
-  assert.is.not(x.handlerId(a.slot), a.id, 'the old id no longer matches its slot');
+  assert.ok(b.slot !== a.slot || b.gen !== a.gen, 'a new registration, not the old one');
+  assert.is.not(x.handlerGen(a.slot), a.gen, 'the old (slot, gen) no longer matches');
 });
 
 test('invalid arguments are refused with E_INVALID', () => {
@@ -87,15 +87,18 @@ test('invalid arguments are refused with E_INVALID', () => {
   assert.is(x.loopCreate(0), E.INVALID);
 });
 
-test('ids are unique and positive, and survive the counter wrapping past 2^31', () => {
+test('a slot generation is positive, grows with every reuse, and reads 0 while the slot is free', () => {
   const { x, global } = setup();
-  x.debugSetNextId(1);
-  const low = [x.timerAdd(global, 1e6, 0, 0), x.timerAdd(global, 1e6, 0, 0), x.timerAdd(global, 1e6, 0, 0)];
-  x.handlerRemove(low[1]); // id 2 becomes free, ids 1 and 3 stay live
-  x.debugSetNextId(2 ** 31 - 2);
-  const ids = [];
-  for (let i = 0; i < 4; i++) ids.push(x.handlerId(x.timerAdd(global, 1e6, 0, 0)));
-  assert.equal(ids, [2 ** 31 - 2, 2, 4, 5], 'wrapped to 1 and skipped the live ids 1 and 3');
+  const slot = x.timerAdd(global, 1e6, 0, 0);
+  const gens = [x.handlerGen(slot)];
+  for (let i = 0; i < 3; i++) {
+    x.handlerRemove(slot);
+    assert.is(x.handlerGen(slot), 0, 'free');
+    assert.is(x.timerAdd(global, 1e6, 0, 0), slot, 'the free list hands the slot out again');
+    gens.push(x.handlerGen(slot));
+  }
+  assert.ok(gens[0] > 0);
+  assert.equal(gens, [gens[0], gens[0] + 1, gens[0] + 2, gens[0] + 3]);
 });
 
 test('stats count handlers and dispatched events per context', () => {

@@ -45,7 +45,7 @@ test('the list grows (and may move) without losing entries', () => {
   }
   assert.is(end, 9000);
   const entries = dispatched(core, 0, end);
-  assert.ok(entries.every((e, i) => e.slot === handlers[i % 3000].slot && e.id === handlers[i % 3000].id && e.value === EV.IN));
+  assert.ok(entries.every((e, i) => e.slot === handlers[i % 3000].slot && e.gen === handlers[i % 3000].gen && e.value === EV.IN));
 });
 
 test('a million timers: the handler table grows and every one fires once at its deadline', () => {

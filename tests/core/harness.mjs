@@ -86,14 +86,14 @@ export class Producer {
   timer(nowNs = 0) { return this.publish([{ fd: 0, kind: KIND.TIMER }], nowNs); }
 }
 
-/** Dispatch entries [from, to) as {slot, id, value}. */
+/** Dispatch entries [from, to) as {slot, gen, value}. */
 export function dispatched(core, from, to) {
   const base = core.x.dispatchBase() >> 2;
   const view = i32(core);
   const out = [];
   for (let i = from; i < to; i++) {
     const at = base + i * 3;
-    out.push({ slot: view[at], id: view[at + 1], value: view[at + 2] });
+    out.push({ slot: view[at], gen: view[at + 1], value: view[at + 2] });
   }
   return out;
 }
@@ -128,7 +128,7 @@ export function setup({ ringCapacity = 64, maxHandlers = 16 } = {}) {
 export function addFd(x, ctx, fd, interest, flags = FLAG.REARM, seq = fd * 10 + 1) {
   const slot = x.fdAdd(ctx, fd, interest, flags);
   if (slot >= 0) x.fdSetSeq(slot, seq);
-  return { slot, seq, fd, id: slot >= 0 ? x.handlerId(slot) : 0 };
+  return { slot, seq, fd, gen: slot >= 0 ? x.handlerGen(slot) : 0 };
 }
 
 /**

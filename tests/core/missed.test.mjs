@@ -29,7 +29,7 @@ test('events of a blocked context coalesce per handler: bits OR-ed, one entry ea
   assert.is(env.x.ctxStat(env.ctx, STAT.missed), 3);
   assert.is(env.x.ctxStat(env.ctx, STAT.coalesced), 2);
   env.x.ctxUnblock(env.ctx);
-  assert.equal(take(env), [{ slot: a.slot, id: a.id, value: EV.IN | EV.OUT }]);
+  assert.equal(take(env), [{ slot: a.slot, gen: a.gen, value: EV.IN | EV.OUT }]);
 });
 
 test('timer expirations missed while blocked are summed', () => {
@@ -39,7 +39,7 @@ test('timer expirations missed while blocked are summed', () => {
   drainNew(env.core, env.loop, 1000);
   drainNew(env.core, env.loop, 3500); // 2 more expirations, coalesced
   env.x.ctxUnblock(env.ctx);
-  assert.equal(take(env), [{ slot, id: env.x.handlerId(slot), value: 3 }]);
+  assert.equal(take(env), [{ slot, gen: env.x.handlerGen(slot), value: 3 }]);
   assert.is(env.x.ctxStat(env.ctx, STAT.coalesced), 1);
 });
 
@@ -84,7 +84,7 @@ test('bits no longer wanted after modify are dropped as stale; an entry left emp
   env.x.handlerModify(a.slot, EV.IN);
   env.x.handlerModify(b.slot, EV.IN);
   env.x.ctxUnblock(env.ctx);
-  assert.equal(take(env), [{ slot: a.slot, id: a.id, value: EV.IN }]);
+  assert.equal(take(env), [{ slot: a.slot, gen: a.gen, value: EV.IN }]);
   assert.is(env.x.ctxStat(env.ctx, STAT.staleDropped), 1);
 });
 
@@ -126,7 +126,7 @@ test('defer turns a dispatch TS could not make into a missed event, adjusting th
   env.producer.fd(3, a.seq, EV.IN);
   const [entry] = drainNew(env.core, env.loop);
   env.x.ctxBlock(env.ctx); // a callback blocked the context before this entry was reached
-  env.x.defer(entry.slot, entry.id, entry.value);
+  env.x.defer(entry.slot, entry.gen, entry.value);
   assert.is(env.x.ctxStat(env.ctx, STAT.dispatched), 0);
   assert.is(env.x.ctxStat(env.ctx, STAT.missed), 1);
   assert.is(env.x.ctxMissedCount(env.ctx), 1);
@@ -134,13 +134,13 @@ test('defer turns a dispatch TS could not make into a missed event, adjusting th
   assert.equal(take(env), [entry]);
 });
 
-test('defer for a removed handler (id mismatch) is ignored', () => {
+test('defer for a removed handler (generation mismatch) is ignored', () => {
   const env = setup();
   const a = addFd(env.x, env.ctx, 3, EV.IN);
   env.x.handlerRemove(a.slot);
   const b = addFd(env.x, env.ctx, 4, EV.IN); // may reuse the slot
   env.x.ctxBlock(env.ctx);
-  env.x.defer(a.slot, a.id, EV.IN);
+  env.x.defer(a.slot, a.gen, EV.IN);
   assert.is(env.x.ctxMissedCount(env.ctx), 0);
   assert.ok(b.slot >= 0);
 });

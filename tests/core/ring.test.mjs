@@ -83,7 +83,7 @@ test('an entry from before a re-registration (old seq) is dropped; the new one i
   x.handlerRemove(old.slot);
   const now = addFd(x, ctx, 3, EV.IN, 4, 101);
   producer.fd(3, now.seq, EV.IN);
-  assert.equal(drainNew(core, loop), [{ slot: now.slot, id: now.id, value: EV.IN }]);
+  assert.equal(drainNew(core, loop), [{ slot: now.slot, gen: now.gen, value: EV.IN }]);
 });
 
 test('an entry whose bits the handler does not want is dropped, counted on its context', () => {
@@ -105,16 +105,16 @@ test('an entry naming an fd of another loop is not delivered through this one', 
   assert.is(x.ctxStat(other, STAT.dispatched), 0);
 });
 
-test('a dispatch entry of a handler removed afterwards no longer matches its id', () => {
+test('a dispatch entry of a handler removed afterwards no longer matches its generation', () => {
   const { core, x, loop, ctx, producer } = setup();
   const h = addFd(x, ctx, 3, EV.IN);
   producer.fd(3, h.seq, EV.IN);
   const [entry] = drainNew(core, loop);
-  assert.is(x.handlerId(entry.slot), entry.id);
+  assert.is(x.handlerGen(entry.slot), entry.gen);
   x.handlerRemove(h.slot);
-  assert.is(x.handlerId(entry.slot), 0);
+  assert.is(x.handlerGen(entry.slot), 0);
   const reuse = addFd(x, ctx, 4, EV.IN);
-  assert.is.not(x.handlerId(entry.slot), entry.id, reuse.slot === entry.slot ? 'slot reused, new id' : 'free slot');
+  assert.is.not(x.handlerGen(entry.slot), entry.gen, reuse.slot === entry.slot ? 'slot reused, new generation' : 'free slot');
 });
 
 test('unknown and RESCAN entries are consumed without effect', () => {

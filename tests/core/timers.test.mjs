@@ -10,7 +10,7 @@ test('a timer added with interval I at now N first fires at N + I, not a nanosec
   const slot = x.timerAdd(global, 1000, 5000, 0);
   assert.is(x.loopNextDeadline(loop), 6000);
   assert.equal(drainNew(core, loop, 5999), []);
-  assert.equal(drainNew(core, loop, 6000), [{ slot, id: x.handlerId(slot), value: 1 }]);
+  assert.equal(drainNew(core, loop, 6000), [{ slot, gen: x.handlerGen(slot), value: 1 }]);
 });
 
 test('a periodic timer keeps its phase when drained late', () => {

@@ -8,12 +8,15 @@ const test = suite('wheel vs reference model');
 
 const HOUR = 3_600_000_000_000;
 
+const idOf = (slot, gen) => `${slot}:${gen}`;
+const withId = (entry) => ({ id: idOf(entry.slot, entry.gen), value: entry.value });
+
 /** Log-uniform integer in [lo, hi]: covers every wheel level about equally. */
 function logUniform(rand, lo, hi) {
   return Math.floor(lo * Math.pow(hi / lo, rand()));
 }
 
-/** Reference model: live timers by id; `advance` returns the expected deliveries. */
+/** Reference model: live timers by id (`slot:gen`, one registration); `advance` returns the expected deliveries. */
 class Model {
   constructor() { this.timers = new Map(); this.now = 0; }
   add(id, slot, interval, once) { this.timers.set(id, { id, slot, deadline: this.now + interval, interval, once }); }
@@ -48,7 +51,7 @@ function randomRun(seed, { ops, cancels, onAdvance }) {
       const once = rand() < 0.2;
       const slot = x.timerAdd(global, interval, model.now, once ? FLAG.ONCE : 0);
       assert.ok(slot >= 0, 'timerAdd');
-      model.add(x.handlerId(slot), slot, interval, once);
+      model.add(idOf(slot, x.handlerGen(slot)), slot, interval, once);
     } else if (r < 0.55 && cancels && model.timers.size > 0) {
       const ids = [...model.timers.keys()];
       const t = model.timers.get(ids[Math.floor(rand() * ids.length)]);
@@ -59,7 +62,7 @@ function randomRun(seed, { ops, cancels, onAdvance }) {
       const next = model.earliest();
       const to = rand() < 0.3 && next >= 0 ? next : model.now + (rand() < 0.05 ? 0 : logUniform(rand, 1, HOUR));
       const expected = model.advance(to);
-      const got = drainNew(core, loop, to);
+      const got = drainNew(core, loop, to).map(withId);
       x.dispatchReset();
       // Deadline order (ties in any order), the same set of ids and counts.
       const deadlineOf = new Map(expected.map((e) => [e.id, e.deadline]));
@@ -104,7 +107,7 @@ test('sleeping exactly until nextDeadline fires every timer at its own deadline,
     if (rand() < 0.5) {
       const interval = logUniform(rand, 10, HOUR);
       const slot = x.timerAdd(global, interval, model.now, 0);
-      model.add(x.handlerId(slot), slot, interval, false);
+      model.add(idOf(slot, x.handlerGen(slot)), slot, interval, false);
     }
     if (rand() < 0.2 && model.timers.size > 0) {
       const ids = [...model.timers.keys()];
@@ -115,7 +118,7 @@ test('sleeping exactly until nextDeadline fires every timer at its own deadline,
     const wake = x.loopNextDeadline(loop);
     if (wake < 0) continue;
     const expected = model.advance(wake);
-    const got = drainNew(core, loop, wake);
+    const got = drainNew(core, loop, wake).map(withId);
     x.dispatchReset();
     for (const e of expected) assert.is(e.deadline, wake, 'the model agrees nothing was overslept');
     assert.equal(got.map((e) => `${e.id}:${e.value}`).sort(), expected.map((e) => `${e.id}:1`).sort());
