@@ -6,11 +6,21 @@ import { EvwheelError, errnoError } from './errors.js';
 import { checkEvents } from './events.js';
 import { FdHandler, ONCE, REMOVED, Timer, UNREFED, type FdCallback, type Handler, type TimerCallback } from './handler.js';
 import type { Kernel } from './kernel.js';
-import { Loop, type LoopKind } from './loop.js';
+import { Loop, stopNow, type Linger, type LoopKind } from './loop.js';
 import { nativeKernel } from './native.js';
 
 /** Ring drains per delivery before yielding to Node's loop (the rest waits, nothing is lost). */
 const MAX_ROUNDS = 16;
+
+/** How long an idle progress thread waits for a new handler before it is stopped and joined. */
+const THREAD_LINGER_MS = 100;
+
+/** The native grace period: an unref'd Node timer (it never keeps the process alive). */
+const lingerOnNodeTimer: Linger = (stop) => {
+  const timer = setTimeout(stop, THREAD_LINGER_MS);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
 
 /**
  * Where a handler lives: its runtime, loop, core context and public owner (null = global). One
@@ -51,14 +61,16 @@ export class Runtime {
   /**
    * `now` is the clock timers are scheduled on (the kernel's time base); `watchBell` turns the
    * doorbell's read end into calls of its callback; `later` runs follow-up work on a later turn
-   * (redelivery after a batch limit, missed events nobody collected). The simulation passes
-   * virtual ones, so that everything happens inside its advance().
+   * (redelivery after a batch limit, missed events nobody collected); `linger` delays stopping
+   * an idle progress thread. The simulation passes virtual ones (and no grace period), so that
+   * everything happens inside its advance().
    */
   constructor(
     kernel: Kernel,
     now: () => number,
     private readonly watchBell: BellFactory,
     readonly later: (fn: () => void) => void,
+    private readonly linger: Linger = stopNow,
   ) {
     this.kernel = kernel;
     this.core = new Core();
@@ -105,7 +117,7 @@ export class Runtime {
   /** Poll-mode contexts get a loop each: their poll() must not collect other contexts' events. */
   addLoop(kind: LoopKind, signo = 0): Loop {
     this.assertAlive();
-    const loop = new Loop(this.core, this.kernel, kind, kind === 'poll' ? -1 : this.ensureBell(), signo);
+    const loop = new Loop(this.core, this.kernel, kind, kind === 'poll' ? -1 : this.ensureBell(), signo, this.linger);
     this.loops.add(loop);
     return loop;
   }
@@ -403,7 +415,7 @@ let current: Runtime | undefined;
 export function runtime(): Runtime {
   if (!current) {
     const kernel = nativeKernel();
-    const rt = new Runtime(kernel, calibratedClock(() => kernel.clockNs()), socketBell, setImmediate);
+    const rt = new Runtime(kernel, calibratedClock(() => kernel.clockNs()), socketBell, setImmediate, lingerOnNodeTimer);
     process.once('exit', () => rt.shutdown());
     current = rt;
   }

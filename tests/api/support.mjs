@@ -111,13 +111,18 @@ export async function deliverAsOneBatch(ctx, writeFds) {
 
 /** evwheel's progress threads, by name (V8 and libuv start threads of their own at any time). */
 export function progressThreads() {
+  return progressThreadIds().length;
+}
+
+/** Their thread ids, sorted. */
+export function progressThreadIds() {
   return readdirSync('/proc/self/task').filter((tid) => {
     try {
       return readFileSync(`/proc/self/task/${tid}/comm`, 'utf8') === 'evw-progress\n';
     } catch {
       return false;
     }
-  }).length;
+  }).sort();
 }
 
 export const MODES = ['thread', 'signal', 'poll'];
