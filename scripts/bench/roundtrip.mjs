@@ -1,11 +1,14 @@
 // Round trip: a native thread writes one byte to a pipe and waits for the echo on a second pipe;
 // the contender reads it and echoes it. Contenders: a native echo thread (the floor: no JS),
-// net.Socket (libuv), and evwheel in thread, signal and poll mode (poll: a setImmediate loop).
+// net.Socket (libuv), the epoll npm package (its watcher thread hands each event to the loop
+// through uv_async; skipped, with a 'not available' row, when the package did not
+// build) and evwheel in thread, signal and poll mode (poll: a setImmediate loop).
 // Rounds interleave the contenders; p50/p99 over all their samples, in µs.
 import { Socket } from 'node:net';
 import { AsyncContext, Events } from 'evwheel';
 import { percentile, table } from './harness.mjs';
 import { nativePeers, whenDone } from './native.mjs';
+import { EPOLL_NAME, loadEpoll, notAvailable } from './epoll-addon.mjs';
 
 export async function roundtripBench({ quick }) {
   const n = nativePeers();
@@ -24,6 +27,18 @@ export async function roundtripBench({ quick }) {
       return () => s.destroy(); // closes inFd
     },
   };
+  const { Epoll, reason: epollMissing } = loadEpoll();
+  if (Epoll) {
+    echoes[EPOLL_NAME] = (inFd, outFd) => {
+      const ep = new Epoll((err) => {
+        if (err) throw err;
+        const got = n.read(inFd, buf, buf.length);
+        if (got > 0) n.write(outFd, buf, got);
+      });
+      ep.add(inFd, Epoll.EPOLLIN); // level-triggered, like net.Socket
+      return () => { ep.remove(inFd); ep.close(); }; // inFd stays open: closed below
+    };
+  }
   for (const mode of ['thread', 'signal', 'poll']) {
     echoes[`evwheel ${mode}`] = (inFd, outFd) => {
       const ctx = AsyncContext.create({ mode });
@@ -60,7 +75,14 @@ export async function roundtripBench({ quick }) {
     name, n: s.length, p50: percentile(s, 0.5), p99: percentile(s, 0.99), vsLibuv: percentile(s, 0.5) / libuvP50,
     distribution: fractions.map((fraction) => ({ fraction, us: percentile(s, fraction) })),
   }));
+  // A contender that could not run keeps its row, after net.Socket, with no numbers.
+  if (epollMissing) {
+    const at = results.findIndex((r) => r.name === 'net.Socket (libuv)') + 1;
+    results.splice(at, 0, { name: EPOLL_NAME, available: false, reason: epollMissing,
+      n: 0, p50: null, p99: null, vsLibuv: null, distribution: [] });
+  }
   const md = table(['contender', 'round trips', 'p50 (µs)', 'p99 (µs)', 'p50 / libuv (targets: thread ≤ 1.5, signal ≤ 1.1)'],
-    results.map((r) => [r.name, String(r.n), r.p50.toFixed(1), r.p99.toFixed(1), r.vsLibuv.toFixed(2)]));
+    results.map((r) => r.available === false ? [r.name, notAvailable(r.reason), '—', '—', '—']
+      : [r.name, String(r.n), r.p50.toFixed(1), r.p99.toFixed(1), r.vsLibuv.toFixed(2)]));
   return { name: 'round trip', results, md };
 }

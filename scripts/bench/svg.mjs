@@ -1,8 +1,12 @@
 // A dependency-free SVG of latency distributions: one curve per contender, latency (µs, log
-// scale) against the fraction of round trips at or below it.
-const COLORS = ['#444444', '#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd'];
+// scale) against the fraction of round trips at or below it. A contender with no samples (one
+// that was not available) draws no curve. Colours go in order of the curves, except for an
+// optional contender's own, so the others keep theirs whether or not it ran.
+const COLORS = ['#444444', '#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#e377c2'];
+const OWN_COLORS = { 'epoll (npm)': '#8c564b' };
 
-export function latencyChart(title, curves) {
+export function latencyChart(title, allCurves) {
+  const curves = allCurves.filter((c) => c.points.length > 0);
   const width = 720;
   const height = 400;
   const m = { left: 60, right: 200, top: 40, bottom: 50 };
@@ -31,8 +35,9 @@ export function latencyChart(title, curves) {
       `<line x1="${m.left}" y1="${ly(f)}" x2="${width - m.right}" y2="${ly(f)}" stroke="#eee"/>`);
   }
   out.push(`<text x="${(m.left + width - m.right) / 2}" y="${height - 12}" text-anchor="middle">round trip (µs, log scale)</text>`);
+  let next = 0;
   curves.forEach((c, i) => {
-    const color = COLORS[i % COLORS.length];
+    const color = OWN_COLORS[c.name] ?? COLORS[next++ % COLORS.length];
     const d = c.points.map((p, j) => `${j ? 'L' : 'M'}${lx(Math.max(lo, p.us)).toFixed(1)},${ly(p.fraction).toFixed(1)}`).join(' ');
     out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`,
       `<rect x="${width - m.right + 14}" y="${m.top + i * 20}" width="14" height="3" fill="${color}"/>`,

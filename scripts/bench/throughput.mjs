@@ -1,10 +1,13 @@
 // Throughput: a native thread sprays single bytes round-robin across many pipes for a fixed time;
 // the contender's callbacks drain them. Events (callbacks) per second delivered to JS, and bytes
-// per second drained. Contenders: net.Socket on every pipe (libuv), evwheel thread and signal.
+// per second drained. Contenders: net.Socket on every pipe (libuv), the epoll npm package (one
+// Epoll watching every pipe; skipped, with a 'not available' row, when the optional package did
+// not build), evwheel thread and signal.
 import { Socket } from 'node:net';
 import { AsyncContext, Events } from 'evwheel';
 import { median, table } from './harness.mjs';
 import { nativePeers, whenDone } from './native.mjs';
+import { EPOLL_NAME, loadEpoll, notAvailable } from './epoll-addon.mjs';
 
 export async function throughputBench({ quick }) {
   const n = nativePeers();
@@ -24,6 +27,17 @@ export async function throughputBench({ quick }) {
       return { stop: () => sockets.forEach((s) => s.destroy()), ownsReadFds: true };
     },
   };
+  const { Epoll, reason: epollMissing } = loadEpoll();
+  if (Epoll) {
+    contenders[EPOLL_NAME] = (readFds, count) => {
+      const ep = new Epoll((err, fd) => {
+        if (err) throw err;
+        count(drain(fd));
+      });
+      for (const fd of readFds) ep.add(fd, Epoll.EPOLLIN); // level-triggered
+      return { stop: () => ep.close(), ownsReadFds: false }; // close() removes every fd first
+    };
+  }
   for (const mode of ['thread', 'signal']) {
     contenders[`evwheel ${mode}`] = (readFds, count) => {
       const ctx = AsyncContext.create({ mode, maxHandlers: readFds.length });
@@ -54,12 +68,22 @@ export async function throughputBench({ quick }) {
     }
   }
   const libuv = median(perSecond['net.Socket (libuv)'].events);
+  const epoll = perSecond[EPOLL_NAME] ? median(perSecond[EPOLL_NAME].events) : null;
   const results = Object.entries(perSecond).map(([name, v]) => ({
     name, eventsPerSecond: median(v.events), bytesPerSecond: median(v.bytes), writtenPerSecond: median(v.written),
-    vsLibuv: median(v.events) / libuv,
+    vsLibuv: median(v.events) / libuv, vsEpoll: epoll === null ? null : median(v.events) / epoll,
   }));
+  // A contender that could not run keeps its row, after net.Socket, with no numbers.
+  if (epollMissing) {
+    const at = results.findIndex((r) => r.name === 'net.Socket (libuv)') + 1;
+    results.splice(at, 0, { name: EPOLL_NAME, available: false, reason: epollMissing,
+      eventsPerSecond: null, bytesPerSecond: null, writtenPerSecond: null, vsLibuv: null, vsEpoll: null });
+  }
   const k = (x) => `${(x / 1000).toFixed(0)}k`;
-  const md = table([`contender (${pipes} pipes)`, 'callbacks/s', 'bytes drained/s', 'bytes written/s by the sprayer', 'callbacks vs libuv (target ≥ 1.5)'],
-    results.map((r) => [r.name, k(r.eventsPerSecond), k(r.bytesPerSecond), k(r.writtenPerSecond), `${r.vsLibuv.toFixed(2)}×`]));
+  const ratio = (x) => (x === null ? '—' : `${x.toFixed(2)}×`);
+  const md = table([`contender (${pipes} pipes)`, 'callbacks/s', 'bytes drained/s', 'bytes written/s by the sprayer',
+    'callbacks vs libuv (target ≥ 1.5)', `vs ${EPOLL_NAME}`],
+  results.map((r) => r.available === false ? [r.name, notAvailable(r.reason), '—', '—', '—', '—']
+    : [r.name, k(r.eventsPerSecond), k(r.bytesPerSecond), k(r.writtenPerSecond), ratio(r.vsLibuv), ratio(r.vsEpoll)]));
   return { name: 'throughput', results, md };
 }
