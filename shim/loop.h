@@ -68,13 +68,20 @@ struct evw_loop {
   int thread_running;
   int stop_requested;
 
-  /* Re-arms that failed with a transient error (ENOMEM): kept and retried
-   * on the next progress step, rearm or poll call (rearm.c), so that no
-   * readiness is lost. retry_count is also read atomically without the
-   * lock. */
+  /* Re-arms waiting to be applied (rearm.c): those that failed with a
+   * transient error (ENOMEM), retried on the next progress step, rearm or
+   * poll call, so that no readiness is lost; and a large batch the JS
+   * thread handed to the running progress thread, so that the JS thread
+   * makes one call instead of one epoll_ctl per fd. retry_count is also
+   * read atomically without the lock. */
   pthread_mutex_t retry_lock;
   struct rearm_entry *retry;
   int retry_count, retry_capacity;
+  /* Deferred batches handed over so far, and whether the progress thread
+   * is (about to be) asleep: with both, a handover and the thread's
+   * decision to sleep cannot miss each other (progress.c, rearm.c). */
+  unsigned handovers;
+  int thread_sleeping;
 };
 
 

@@ -29,14 +29,24 @@ static void wait_for_space(evw_loop *loop, int timeout_ms) {
 }
 
 int progress_step(evw_loop *loop, int timeout_ms) {
+  unsigned handovers = __atomic_load_n(&loop->handovers, __ATOMIC_SEQ_CST);
   if (rearm_retry_pending(loop) > 0 &&
       (timeout_ms < 0 || timeout_ms > PROGRESS_RETRY_TIMEOUT_MS))
     timeout_ms = PROGRESS_RETRY_TIMEOUT_MS;
   uint32_t space = ring_free_space(&loop->ring);
-  if (space == 0) {
-    wait_for_space(loop, timeout_ms);
+  /* About to sleep: a batch of re-arms handed over since the list was
+   * applied would stay disarmed through the sleep. Announce the sleep, then
+   * look again (pairs with rearm.c's "hand over, then check sleeping"). */
+  __atomic_store_n(&loop->thread_sleeping, 1, __ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&loop->handovers, __ATOMIC_SEQ_CST) != handovers) {
+    __atomic_store_n(&loop->thread_sleeping, 0, __ATOMIC_RELAXED);
     return 0;
   }
-  int rc = harvest_events(loop, space, timeout_ms, 1);
+  int rc = 0;
+  if (space == 0)
+    wait_for_space(loop, timeout_ms);
+  else
+    rc = harvest_events(loop, space, timeout_ms, 1);
+  __atomic_store_n(&loop->thread_sleeping, 0, __ATOMIC_RELAXED);
   return rc == -EINTR ? 0 : rc;
 }

@@ -23,6 +23,21 @@ static int fd_was_closed(int rc) { return rc == -ENOENT || rc == -EBADF; }
 /* Errors a later attempt may not meet. */
 static int is_transient(int rc) { return rc == -ENOMEM || rc == -EAGAIN || rc == -ENOBUFS; }
 
+/* Called with retry_lock held. */
+static int retry_reserve(evw_loop *loop, int more) {
+  if (loop->retry_count + more <= loop->retry_capacity)
+    return 0;
+  int capacity = loop->retry_capacity ? loop->retry_capacity : 16;
+  while (capacity < loop->retry_count + more)
+    capacity *= 2;
+  struct rearm_entry *grown = realloc(loop->retry, (size_t)capacity * sizeof *grown);
+  if (grown == NULL)
+    return -ENOMEM;
+  loop->retry = grown;
+  loop->retry_capacity = capacity;
+  return 0;
+}
+
 /* Called with retry_lock held. Replaces a kept entry of the same fd. */
 static int retry_keep(evw_loop *loop, const struct rearm_entry *entry) {
   for (int i = 0; i < loop->retry_count; i++) {
@@ -31,14 +46,9 @@ static int retry_keep(evw_loop *loop, const struct rearm_entry *entry) {
       return 0;
     }
   }
-  if (loop->retry_count == loop->retry_capacity) {
-    int capacity = loop->retry_capacity ? loop->retry_capacity * 2 : 16;
-    struct rearm_entry *grown = realloc(loop->retry, (size_t)capacity * sizeof *grown);
-    if (grown == NULL)
-      return -ENOMEM;
-    loop->retry = grown;
-    loop->retry_capacity = capacity;
-  }
+  int rc = retry_reserve(loop, 1);
+  if (rc < 0)
+    return rc;
   loop->retry[loop->retry_count] = *entry;
   __atomic_store_n(&loop->retry_count, loop->retry_count + 1, __ATOMIC_RELEASE);
   return 0;
@@ -77,15 +87,38 @@ int rearm_retry_pending(evw_loop *loop) {
   return kept;
 }
 
-/* Called with retry_lock held. */
+/* Called with retry_lock held. Every entry of fd: a handed-over batch may
+ * hold one besides a kept one. */
 static void retry_remove(evw_loop *loop, int fd) {
+  int kept = 0;
   for (int i = 0; i < loop->retry_count; i++) {
-    if (loop->retry[i].fd == fd) {
-      loop->retry[i] = loop->retry[loop->retry_count - 1];
-      __atomic_store_n(&loop->retry_count, loop->retry_count - 1, __ATOMIC_RELEASE);
-      return;
-    }
+    if (loop->retry[i].fd != fd)
+      loop->retry[kept++] = loop->retry[i];
   }
+  __atomic_store_n(&loop->retry_count, kept, __ATOMIC_RELEASE);
+}
+
+/* A large batch for a running progress thread: one copy under the lock and
+ * at most one wake-up here, the epoll_ctl calls on that thread (which
+ * applies the list before it next waits). The fds stay disarmed meanwhile,
+ * which is what one-shot fds are until re-armed anyway. -ENOMEM: apply it
+ * here instead. */
+static int rearm_hand_over(evw_loop *loop, uint32_t list_off, int count) {
+  pthread_mutex_lock(&loop->retry_lock);
+  int rc = retry_reserve(loop, count);
+  if (rc == 0) {
+    for (int i = 0; i < count; i++)
+      rearm_read_entry(loop, list_off + (uint32_t)i * (uint32_t)sizeof(struct rearm_entry),
+                       &loop->retry[loop->retry_count + i]);
+    __atomic_store_n(&loop->retry_count, loop->retry_count + count, __ATOMIC_SEQ_CST);
+    __atomic_add_fetch(&loop->handovers, 1, __ATOMIC_SEQ_CST);
+  }
+  pthread_mutex_unlock(&loop->retry_lock);
+  /* Pairs with the thread's "sleeping = 1, then re-read handovers"
+   * (progress.c): either it sees this batch, or this sees it sleeping. */
+  if (rc == 0 && __atomic_load_n(&loop->thread_sleeping, __ATOMIC_SEQ_CST))
+    wake_signal(loop->wake_fd);
+  return rc;
 }
 
 void rearm_forget(evw_loop *loop, int fd) {
@@ -122,6 +155,9 @@ EVW_EXPORT int evw_loop_rearm(evw_loop *loop, uint32_t list_off, int count) {
     return -EINVAL;
   if (loop->signal_mode)
     return sigfd_rearm(loop, list_off, count);
+  if (count > REARM_INLINE_MAX && __atomic_load_n(&loop->thread_running, __ATOMIC_ACQUIRE) &&
+      rearm_hand_over(loop, list_off, count) == 0)
+    return 0;
   rearm_retry_pending(loop);
   int first_error = 0;
   pthread_mutex_lock(&loop->retry_lock);

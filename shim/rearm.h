@@ -1,14 +1,18 @@
 /* Re-arming one-shot fds of epoll loops (evw_loop_rearm), and the per-loop
- * retry list that makes a transient epoll_ctl failure (ENOMEM) lose no
- * readiness: the fd is kept and re-armed on the next progress step, rearm
- * or poll call. */
+ * list of re-arms waiting to be applied: kept after a transient epoll_ctl
+ * failure (ENOMEM), so that no readiness is lost, or handed to the progress
+ * thread, which applies a large batch off the JS thread. */
 #ifndef EVW_REARM_H
 #define EVW_REARM_H
 
 #include "loop.h"
 
-/* Retries the kept re-arms; returns how many are still kept. */
+/* Applies the waiting re-arms (kept after a failure or handed over);
+ * returns how many are still kept after a transient failure. */
 int rearm_retry_pending(evw_loop *loop);
+
+/* Batches of more re-arms than this go to a running progress thread. */
+#define REARM_INLINE_MAX 8
 
 /* Drops a kept re-arm of fd (evw_fd_mod, evw_fd_del: the registration
  * changed). */
