@@ -1,6 +1,7 @@
-// `npm run bench [-- --quick]`: every comparison in one process run. Writes docs/bench/results.json
-// and docs/bench/results.md (the machine and the method included). --quick is the smoke run CI
-// executes so the benchmarks never rot; its numbers are not worth reading.
+// `npm run bench [-- --quick] [-- --only timers,throughput]`: every comparison in one process run.
+// Writes docs/bench/results.json and docs/bench/results.md (the machine and the method included).
+// --quick is the smoke run CI executes so the benchmarks never rot; its numbers are not worth
+// reading. --only runs some benchmarks and writes nothing (for working on one of them).
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, release } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,17 +15,25 @@ import { latencyChart } from './svg.mjs';
 import { updateReadme } from './readme.mjs';
 
 const quick = process.argv.includes('--quick');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt > 0 ? process.argv[onlyAt + 1]?.split(',') : undefined;
+const benches = { timers: timersBench, precision: precisionBench, roundtrip: roundtripBench, throughput: throughputBench, scale: scaleBench };
+if (only?.some((name) => !(name in benches))) {
+  console.error(`--only takes a comma-separated list of: ${Object.keys(benches).join(', ')}`);
+  process.exit(2);
+}
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Linux ${release()}, Node ${process.version}`;
 
 const sections = [];
-for (const bench of [timersBench, precisionBench, roundtripBench, throughputBench, scaleBench]) {
+for (const [name, bench] of Object.entries(benches)) {
+  if (only && !only.includes(name)) continue;
   const r = await bench({ quick });
   console.log(`\n## ${r.name}\n\n${r.md}`);
   sections.push(r);
 }
 
-if (!quick) {
+if (!quick && !only) {
   const out = join(root, 'docs', 'bench');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'results.json'), JSON.stringify({ machine, date: new Date().toISOString(), sections }, null, 2));

@@ -9,7 +9,7 @@ const LABELS = {
   timers: '**Timers: schedule + cancel** (intervals 1 s to 1 h, never firing).',
   precision: "**Timer precision** over 2 s: evwheel against its phase-kept schedule, `setInterval` as each interval's excess over 1 ms.",
   'round trip': '**Round trip**: a native thread writes one byte to a pipe and waits for the echo on a second pipe (`scripts/bench/native/pinger.c`, built on demand, not part of the package); the contender reads it and echoes it. `epoll (npm)` is the `epoll` package, a dev dependency built by node-gyp (its rows say "not available" when its addon did not build). Distribution: [docs/bench/roundtrip.svg](docs/bench/roundtrip.svg).',
-  throughput: "**Throughput**: a native thread sprays single bytes round-robin across 1,000 pipes for 1 s; the callbacks drain them (evwheel's and the epoll package's with two `read` calls through koffi, libuv's in C).",
+  throughput: "**Throughput**: a native thread sprays single bytes round-robin across 1,000 pipes for 1 s; the callbacks drain them, like libuv, with one `read` per readiness unless it fills the 64 KiB buffer (evwheel's and the epoll package's through koffi, libuv's in C).",
   'scale and memory': '**Scale and memory** (100k fds cannot be opened on this machine: its fd limit is 20,000).',
 };
 
