@@ -1,5 +1,7 @@
 // Round trip: a native thread writes one byte to a pipe and waits for the echo on a second pipe;
-// the contender reads it and echoes it. Contenders: a native echo thread (the floor: no JS),
+// the contender reads it and echoes it. Contenders: a native echo thread (the floor: no JS), a
+// native relay (an epoll thread ringing a doorbell for an echo thread: the floor of evwheel's
+// thread mode, or of any design that hands an event from one thread to another),
 // net.Socket (libuv), the epoll npm package (its watcher thread hands each event to the loop
 // through uv_async; skipped, with a 'not available' row, when the package did not
 // build) and evwheel in thread, signal and poll mode (poll: a setImmediate loop).
@@ -21,6 +23,7 @@ export async function roundtripBench({ quick }) {
   /** Echo set-ups: each returns a stop function. */
   const echoes = {
     'native echo thread (floor)': (inFd, outFd) => { const e = n.echoStart(inFd, outFd); return () => n.echoStop(e); },
+    'native relay, two threads (floor of a thread hand-off)': (inFd, outFd) => { const r = n.relayStart(inFd, outFd); return () => n.relayStop(r); },
     'net.Socket (libuv)': (inFd, outFd) => {
       const s = new Socket({ fd: inFd, readable: true, writable: false });
       s.on('data', (d) => n.write(outFd, d, d.length));

@@ -1,5 +1,6 @@
 // Schedule + cancel of N timers with random intervals: evwheel's addTimer/remove against
-// Node's setTimeout/clearTimeout, nanoseconds per pair (median of interleaved rounds).
+// Node's setTimeout/clearTimeout, nanoseconds per pair (median of interleaved rounds). A round
+// schedules all N, then cancels all N.
 import { AsyncContext } from 'evwheel';
 import { interleave, table } from './harness.mjs';
 
@@ -20,10 +21,13 @@ export async function timersBench({ quick }) {
     const iv = intervals(n);
     const ctx = AsyncContext.create({ mode: 'thread', maxHandlers: n });
     const handles = new Array(n);
+    // Every sample covers at least 1e5 pairs (small N: the N-cycle repeated), so that small sizes
+    // are measured compiled and over more than a few hundred microseconds.
+    const reps = Math.max(1, Math.round(1e5 / n));
     const perPair = (fn) => () => {
       const t0 = process.hrtime.bigint();
-      fn();
-      return Number(process.hrtime.bigint() - t0) / n;
+      for (let rep = 0; rep < reps; rep++) fn();
+      return Number(process.hrtime.bigint() - t0) / (n * reps);
     };
     const r = await interleave({
       node: perPair(() => {

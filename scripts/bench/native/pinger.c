@@ -1,13 +1,17 @@
 /* Bench-only (not part of the package): native peers for the benchmarks. A native
  * thread writes one byte into `out`, waits for the echo on `in`, and records each round trip
- * in nanoseconds; an optional native echo thread gives the floor (no JS at all); a sprayer
- * thread writes bytes round-robin into many pipes for the throughput benchmark. */
+ * in nanoseconds; an optional native echo thread gives the floor (no JS at all), and a native
+ * relay (an epoll thread ringing a doorbell for an echo thread) the floor of any design that
+ * hands events from one thread to another; a sprayer thread writes bytes round-robin into many
+ * pipes for the throughput benchmark. */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -94,6 +98,73 @@ EXPORT void echo_stop(void *echo) {
   atomic_store(&e->stop, 1);
   pthread_join(e->thread, NULL);
   free(e);
+}
+
+/* The relay: what a progress thread does (one-shot epoll on `in`, a doorbell byte, re-armed
+ * after the echo), with an echo thread waiting on the doorbell instead of JS. */
+struct relay_run {
+  int in_fd, out_fd, epoll_fd, bell[2], stop_fd[2];
+  pthread_t waiter, echoer;
+};
+
+static void *relay_wait_main(void *arg) {
+  struct relay_run *r = arg;
+  for (;;) {
+    struct epoll_event ev;
+    int n = epoll_wait(r->epoll_fd, &ev, 1, -1);
+    if (n == 1 && ev.data.fd == r->stop_fd[0])
+      break;
+    char byte = 1;
+    if (n == 1 && write(r->bell[1], &byte, 1) < 0)
+      break;
+  }
+  return NULL;
+}
+
+static void *relay_echo_main(void *arg) {
+  struct relay_run *r = arg;
+  struct pollfd p[2] = {{.fd = r->bell[0], .events = POLLIN}, {.fd = r->stop_fd[0], .events = POLLIN}};
+  char buf[64];
+  while (poll(p, 2, -1) > 0 && !(p[1].revents & POLLIN)) {
+    while (read(r->bell[0], buf, sizeof buf) > 0) {}
+    ssize_t n = read(r->in_fd, buf, sizeof buf);
+    if (n > 0 && write(r->out_fd, buf, (size_t)n) < 0)
+      break;
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT, .data.fd = r->in_fd};
+    epoll_ctl(r->epoll_fd, EPOLL_CTL_MOD, r->in_fd, &ev);
+  }
+  return NULL;
+}
+
+EXPORT void *relay_start(int in_fd, int out_fd) {
+  struct relay_run *r = calloc(1, sizeof *r);
+  r->in_fd = in_fd;
+  r->out_fd = out_fd;
+  r->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+  if (pipe2(r->bell, O_NONBLOCK | O_CLOEXEC) < 0 || pipe2(r->stop_fd, O_CLOEXEC) < 0)
+    abort();
+  struct epoll_event in = {.events = EPOLLIN | EPOLLONESHOT, .data.fd = in_fd};
+  struct epoll_event stop = {.events = EPOLLIN, .data.fd = r->stop_fd[0]};
+  epoll_ctl(r->epoll_fd, EPOLL_CTL_ADD, in_fd, &in);
+  epoll_ctl(r->epoll_fd, EPOLL_CTL_ADD, r->stop_fd[0], &stop);
+  pthread_create(&r->waiter, NULL, relay_wait_main, r);
+  pthread_create(&r->echoer, NULL, relay_echo_main, r);
+  return r;
+}
+
+EXPORT void relay_stop(void *relay) {
+  struct relay_run *r = relay;
+  char byte = 0;
+  if (write(r->stop_fd[1], &byte, 1) < 0)
+    abort();
+  pthread_join(r->waiter, NULL);
+  pthread_join(r->echoer, NULL);
+  close(r->epoll_fd);
+  close(r->bell[0]);
+  close(r->bell[1]);
+  close(r->stop_fd[0]);
+  close(r->stop_fd[1]);
+  free(r);
 }
 
 struct spray_run {
