@@ -12,6 +12,9 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
 const settleHeap = () => { gc(); gc(); return process.memoryUsage(); };
 
+/** RSS per handler, unless the process gave back more than the handlers took (noise wins). */
+const rssCell = (perHandler) => (perHandler >= 0 ? perHandler.toFixed(0) : 'n/a (RSS fell: memory freed meanwhile)');
+
 function openFilesLimit() {
   const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
   return Number(line.split(/\s+/)[3]);
@@ -32,7 +35,7 @@ export async function scaleBench({ quick }) {
   let ns = Number(process.hrtime.bigint() - t0) / pipes;
   let after = settleHeap();
   results.fds = { count: pipes, nsPerHandler: ns, rssPerHandler: (after.rss - before.rss) / pipes, heapPerHandler: (after.heapUsed - before.heapUsed) / pipes };
-  rows.push([`${pipes} fd handlers (RLIMIT_NOFILE ${openFilesLimit()})`, ns.toFixed(0), results.fds.rssPerHandler.toFixed(0), results.fds.heapPerHandler.toFixed(0)]);
+  rows.push([`${pipes} fd handlers (RLIMIT_NOFILE ${openFilesLimit()})`, ns.toFixed(0), rssCell(results.fds.rssPerHandler), results.fds.heapPerHandler.toFixed(0)]);
   ctxFd.close();
   for (const [r, w] of pairs) { n.close(r); n.close(w); }
 
@@ -46,7 +49,7 @@ export async function scaleBench({ quick }) {
   ns = Number(process.hrtime.bigint() - t0) / timers;
   after = settleHeap();
   results.timers = { count: timers, nsPerHandler: ns, rssPerHandler: (after.rss - before.rss) / timers, heapPerHandler: (after.heapUsed - before.heapUsed) / timers };
-  rows.push([`${timers} timers`, ns.toFixed(0), results.timers.rssPerHandler.toFixed(0), results.timers.heapPerHandler.toFixed(0)]);
+  rows.push([`${timers} timers`, ns.toFixed(0), rssCell(results.timers.rssPerHandler), results.timers.heapPerHandler.toFixed(0)]);
   ctxT.close();
 
   // Heap across deliveries: a pipe that is never drained stays ready, so every poll() of a
