@@ -59,11 +59,6 @@ export function isLiveSlot(slot: i32): bool {
   return slot >= 0 && slot < handlerHighMark && (handlerAt(slot).flags & STATE_LIVE) != 0;
 }
 
-/** Slots ever handed out: every live slot is below this. */
-export function usedSlotCount(): i32 {
-  return handlerHighMark;
-}
-
 /** A fresh live record in a free slot; the caller fills the kind-specific fields. */
 export function allocateHandler(ctx: i32, flags: i32): i32 {
   let slot = freeHead;

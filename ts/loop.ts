@@ -48,7 +48,7 @@ export class Loop {
     readonly kind: LoopKind,
     bellFd: number,
     readonly signal = 0,
-    private readonly linger: Linger = stopNow,
+    private readonly linger: Linger,
   ) {
     const x = core.x;
     this.index = x.loopCreate(kind === 'poll' ? POLL_RING_ENTRIES : ASYNC_RING_ENTRIES);
