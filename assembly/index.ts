@@ -5,7 +5,7 @@
 import { E_INVALID, STAT_DISPATCHED, STAT_MISSED, STAT_COALESCED, STAT_STALE_DROPPED,
   STAT_HANDLERS, STAT_RING_HIGH_WATER, STAT_MISSED_PENDING } from './constants';
 import { handlerAt, isLiveSlot, isTimer, epollEvents } from './handlers';
-import { createLoop, destroyLoop, isLiveLoop, loopAt } from './loops';
+import { createLoop, destroyLoop, earlierThanArmed, isLiveLoop, loopAt } from './loops';
 import { contextAt, createContext, destroyContext, blockContext, unblockContext, isLiveContext, mustDefer } from './contexts';
 import { flushMissed } from './missed';
 import { addFdHandler, addTimer, setSeq, removeHandler, modifyHandler } from './lifecycle';
@@ -53,7 +53,7 @@ export function loopTimerToArm(loop: i32): f64 {
   const l = loopAt(loop);
   const next = wheelNextDeadline(l.wheel);
   if (next == NO_DEADLINE) return -1; // an armed timerfd that fires for nothing costs one empty drain
-  if (l.armedDeadline >= 0 && next >= l.armedDeadline) return -1;
+  if (!earlierThanArmed(l, next)) return -1;
   l.armedDeadline = next;
   return <f64>next;
 }
@@ -137,8 +137,28 @@ export function ctxStat(ctx: i32, which: i32): f64 {
 
 // ---- handlers (lifecycle.ts, handlers.ts) ----
 
+/**
+ * What an add returns besides the slot, so that adding costs one call, not three:
+ * `i32 gen` (as handlerGen would say) and, for a timer, `i32 mayArm` = 1 when loopTimerToArm may
+ * now have a deadline to give (the new one is earlier than the armed one, or nothing is armed).
+ * TS reads it through a view; valid until the next add.
+ */
+const ADD_RESULT: usize = memory.data(8);
+
+export function addResultAddress(): usize {
+  return ADD_RESULT;
+}
+
+function reportAdd(slot: i32, mayArm: bool): i32 {
+  if (slot >= 0) {
+    store<i32>(ADD_RESULT, handlerAt(slot).gen);
+    store<i32>(ADD_RESULT, mayArm ? 1 : 0, 4);
+  }
+  return slot;
+}
+
 export function fdAdd(ctx: i32, fd: i32, interest: i32, flags: i32): i32 {
-  return addFdHandler(ctx, fd, interest, flags);
+  return reportAdd(addFdHandler(ctx, fd, interest, flags), false);
 }
 
 export function fdSetSeq(slot: i32, seq: u32): void {
@@ -146,7 +166,10 @@ export function fdSetSeq(slot: i32, seq: u32): void {
 }
 
 export function timerAdd(ctx: i32, intervalNs: f64, nowNs: f64, flags: i32): i32 {
-  return addTimer(ctx, intervalNs, nowNs, flags);
+  const slot = addTimer(ctx, intervalNs, nowNs, flags);
+  // After every add and drain TS asks loopTimerToArm, and removals only make the earliest deadline
+  // later: so only a deadline before the armed one (or none armed) can give it something new.
+  return reportAdd(slot, slot >= 0 && earlierThanArmed(loopAt(contextAt(ctx).loop), handlerAt(slot).deadline));
 }
 
 /** 0 for a free slot: a dispatch entry whose generation differs from handlerGen(slot) is stale. */

@@ -41,6 +41,11 @@ let loopCapacity: i32 = 0;
 let loopHighMark: i32 = 0;
 let loopFreeHead: i32 = NONE;
 
+/** True when a timer due at `deadline` would have to be armed (see loopTimerToArm). */
+export function earlierThanArmed(l: Loop, deadline: i64): bool {
+  return l.armedDeadline < 0 || deadline < l.armedDeadline;
+}
+
 // @ts-ignore: decorator
 @inline export function loopAt(loop: i32): Loop {
   return changetype<Loop>(loopBase + <usize>loop * LOOP_SIZE);

@@ -26,6 +26,7 @@ export interface CoreExports {
   fdSetSeq(slot: number, seq: number): void;
   timerAdd(ctx: number, intervalNs: number, nowNs: number, flags: number): number;
   handlerGen(slot: number): number;
+  addResultAddress(): number;
   handlerRemove(slot: number): void;
   handlerModify(slot: number, interest: number): void;
   handlerEpollEvents(slot: number): number;
@@ -76,6 +77,8 @@ export class Core {
   /** A byte view of the whole memory, for handing the base address to the shim. */
   bytes: Uint8Array;
   i32: Int32Array;
+  /** [gen, mayArm] of the last successful fdAdd / timerAdd: read without a call, before the next add. */
+  readonly addResult: Int32Array;
 
   constructor() {
     this.memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
@@ -92,6 +95,7 @@ export class Core {
     this.x.init();
     this.bytes = new Uint8Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
+    this.addResult = new Int32Array(this.memory.buffer, this.x.addResultAddress(), 2);
   }
 
   /**

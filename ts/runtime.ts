@@ -146,6 +146,7 @@ export class Runtime {
     const flags = (once ? FLAG_ONCE : 0) | (edge ? FLAG_EDGE : 0) | (edge || once ? 0 : FLAG_REARM);
     const slot = x.fdAdd(where.ctxIndex, fd, events, flags);
     if (slot < 0) throw this.coreError(slot, `fd ${fd}`);
+    const gen = this.core.addResult[0];
     where.loop.retain();
     const seq = this.kernel.fdAdd(where.loop.handle, fd, x.handlerEpollEvents(slot));
     if (seq < 0) {
@@ -154,7 +155,7 @@ export class Runtime {
       throw errnoError(seq, 'epoll_ctl', `fd ${fd}`);
     }
     x.fdSetSeq(slot, seq);
-    const h = new FdHandler(where, slot, x.handlerGen(slot), once ? ONCE : 0, fd, events, callback);
+    const h = new FdHandler(where, slot, gen, once ? ONCE : 0, fd, events, callback);
     h.seq = seq;
     this.byFd.set(fd, h);
     return this.track(h);
@@ -164,14 +165,16 @@ export class Runtime {
     const x = this.core.x;
     const slot = x.timerAdd(where.ctxIndex, intervalNs, this.now(), once ? FLAG_ONCE : 0);
     if (slot < 0) throw this.coreError(slot, 'timer');
+    const gen = this.core.addResult[0];
+    const mayArm = this.core.addResult[1];
     try {
       where.loop.retain();
     } catch (err) {
       x.handlerRemove(slot);
       throw err;
     }
-    const t = new Timer(where, slot, x.handlerGen(slot), once ? ONCE : 0, intervalMs, callback);
-    where.loop.armTimer();
+    const t = new Timer(where, slot, gen, once ? ONCE : 0, intervalMs, callback);
+    if (mayArm) where.loop.armTimer();
     return this.track(t);
   }
 
