@@ -40,10 +40,19 @@ class Model {
   }
 }
 
-function randomRun(seed, { ops, cancels, onAdvance }) {
+function randomRun(seed, { ops, cancels }) {
   const rand = mulberry32(seed);
-  const { core, x, loop, global } = setup();
+  const { core, x, loop, global, producer } = setup();
   const model = new Model();
+  // Plays TS's arming protocol against a simulated timerfd: loopTimerToArm after every drain, and
+  // after an add only when the add result says mayArm.
+  const addResult = new Int32Array(core.memory.buffer, x.addResultAddress(), 2);
+  let armed = -1;
+  const arm = () => {
+    const deadline = x.loopTimerToArm(loop);
+    if (deadline >= 0) armed = deadline;
+    return deadline;
+  };
   for (let op = 0; op < ops; op++) {
     const r = rand();
     if (r < 0.4) {
@@ -52,6 +61,9 @@ function randomRun(seed, { ops, cancels, onAdvance }) {
       const slot = x.timerAdd(global, interval, model.now, once ? FLAG.ONCE : 0);
       assert.ok(slot >= 0, 'timerAdd');
       model.add(idOf(slot, x.handlerGen(slot)), slot, interval, once);
+      const mayArm = addResult[1];
+      if (mayArm) arm();
+      else assert.is(x.loopTimerToArm(loop), -1, `mayArm = 0 but there was a deadline to arm (op ${op})`);
     } else if (r < 0.55 && cancels && model.timers.size > 0) {
       const ids = [...model.timers.keys()];
       const t = model.timers.get(ids[Math.floor(rand() * ids.length)]);
@@ -62,6 +74,10 @@ function randomRun(seed, { ops, cancels, onAdvance }) {
       const next = model.earliest();
       const to = rand() < 0.3 && next >= 0 ? next : model.now + (rand() < 0.05 ? 0 : logUniform(rand, 1, HOUR));
       const expected = model.advance(to);
+      if (armed >= 0 && to >= armed) {
+        producer.timer(to); // the timerfd fired
+        armed = -1;
+      }
       const got = drainNew(core, loop, to).map(withId);
       x.dispatchReset();
       // Deadline order (ties in any order), the same set of ids and counts.
@@ -76,8 +92,10 @@ function randomRun(seed, { ops, cancels, onAdvance }) {
         const t = model.timers.get(e.id);
         if (t.once) { x.handlerRemove(t.slot); model.cancel(e.id); }
       }
-      onAdvance?.(x, loop, model);
+      arm();
     }
+    const due = model.earliest();
+    if (due >= 0) assert.ok(armed >= 0 && armed <= due, `the timerfd wakes by the earliest deadline (op ${op}): ${armed} vs ${due}`);
     const next = x.loopNextDeadline(loop);
     const earliest = model.earliest();
     if (!cancels) assert.is(next, earliest, `nextDeadline exact (op ${op})`);
