@@ -15,8 +15,12 @@ export type BellFactory = (readFd: number, onRing: () => void) => Bell;
  * 'data' event may stand for many bytes.
  */
 export const socketBell: BellFactory = (readFd, onRing) => {
-  const socket = new Socket({ fd: readFd, readable: true, writable: false });
-  socket.on('data', onRing);
+  // onread: libuv reads into one reused buffer and calls back directly; the stream path ('data')
+  // would allocate a Buffer and run the stream machinery on every wake-up.
+  const socket = new Socket({
+    fd: readFd, readable: true, writable: false,
+    onread: { buffer: Buffer.allocUnsafe(256), callback: () => { onRing(); return true; } },
+  } as ConstructorParameters<typeof Socket>[0]);
   return {
     ref: () => socket.ref(),
     unref: () => socket.unref(),
