@@ -2,7 +2,7 @@
 // the contender reads it and echoes it. Contenders: a native echo thread (the floor: no JS), a
 // native relay (an epoll thread ringing a doorbell for an echo thread: the floor of evwheel's
 // thread mode, or of any design that hands an event from one thread to another),
-// net.Socket (libuv), the epoll npm package (its watcher thread hands each event to the loop
+// net.Socket (libuv; also with onread, its lightest JS path), the epoll npm package (its watcher thread hands each event to the loop
 // through uv_async; skipped, with a 'not available' row, when the package did not
 // build) and evwheel in thread, signal and poll mode (poll: a setImmediate loop).
 // Rounds interleave the contenders; p50/p99 over all their samples, in µs.
@@ -27,6 +27,15 @@ export async function roundtripBench({ quick }) {
     'net.Socket (libuv)': (inFd, outFd) => {
       const s = new Socket({ fd: inFd, readable: true, writable: false });
       s.on('data', (d) => n.write(outFd, d, d.length));
+      return () => s.destroy(); // closes inFd
+    },
+    // The same without the stream: reads into one buffer, as evwheel's doorbell does. Not the
+    // reference (users of net.Socket get 'data'), but the fastest JS path libuv offers.
+    'net.Socket onread (libuv)': (inFd, outFd) => {
+      const s = new Socket({
+        fd: inFd, readable: true, writable: false,
+        onread: { buffer: buf, callback: (got) => { n.write(outFd, buf, got); return true; } },
+      });
       return () => s.destroy(); // closes inFd
     },
   };
