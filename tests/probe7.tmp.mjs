@@ -1,3 +1,0 @@
-import { runScenario } from '../build/tests/model/runner.js';
-const s = {"seed":911378652,"faults":{"eintr":0,"enomem":0.3,"spurious":0,"signalQueue":0},"ops":[{"op":"add","p":0,"interest":0},{"op":"modify","p":0,"interest":1},{"op":"write","p":0,"n":1},{"op":"add","p":1,"interest":0},{"op":"modify","p":1,"interest":0},{"op":"advance","ms":0},{"op":"write","p":0,"n":1},{"op":"advance","ms":0},{"op":"modify","p":0,"interest":0},{"op":"write","p":0,"n":1}]};
-for (const mode of ['thread', 'poll']) { try { runScenario(mode, s); console.log(mode, 'ok'); } catch (e) { console.log(mode, e.message); } }
