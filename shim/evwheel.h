@@ -16,6 +16,7 @@ typedef struct evw_loop evw_loop;
 
 EVW_EXPORT double evw_clock_ns(void);
 EVW_EXPORT int evw_doorbell_new(int fds[2]);
+EVW_EXPORT int evw_doorbell_close(int write_fd);
 EVW_EXPORT int evw_close(int fd);
 
 EVW_EXPORT evw_loop *evw_loop_new(uint8_t *mem, uint32_t ring_off, int bell_fd,

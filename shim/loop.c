@@ -147,10 +147,13 @@ EVW_EXPORT int evw_loop_free(evw_loop *loop) {
   return rc;
 }
 
-void loop_free_all_owned_by(pid_t tid) {
+int loop_free_all_owned_by(pid_t tid) {
   evw_loop *loop;
+  int leaked = 0;
   /* A loop whose thread cannot be stopped is leaked rather than freed under
    * it (it is unlisted either way). */
   while ((loop = loops_pop_owned(tid)) != NULL)
-    loop_destroy(loop);
+    if (loop_destroy(loop) < 0)
+      leaked++;
+  return leaked;
 }

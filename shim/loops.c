@@ -65,6 +65,17 @@ void loops_for_each(void (*fn)(evw_loop *loop)) {
   pthread_mutex_unlock(&loops_lock);
 }
 
+int loops_bell_in_use(int bell_fd) {
+  if (bell_fd < 0)
+    return 0;
+  pthread_mutex_lock(&loops_lock);
+  int used = 0;
+  for (const evw_loop *l = loops_first; l != NULL && !used; l = l->all_next)
+    used = l->ring.bell_fd == bell_fd;
+  pthread_mutex_unlock(&loops_lock);
+  return used;
+}
+
 int loops_signal_in_use(void) {
   pthread_mutex_lock(&loops_lock);
   int signo = 0;

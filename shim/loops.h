@@ -20,10 +20,14 @@ evw_loop *loops_pop_owned(pid_t tid);
 /* Calls fn for every live loop, with the list locked (fn must not free). */
 void loops_for_each(void (*fn)(evw_loop *loop));
 
+/* 1 if a live loop rings bell_fd (bell_fd >= 0), else 0. */
+int loops_bell_in_use(int bell_fd);
+
 /* The signal of the first live signal loop, 0 if there is none. */
 int loops_signal_in_use(void);
 
-/* Frees every loop owned by tid (loop.c): the cleanup hook of that thread. */
-void loop_free_all_owned_by(pid_t tid);
+/* Frees every loop owned by tid (loop.c): the cleanup hook of that thread.
+ * Returns how many it had to leak (unlisted, their thread still running). */
+int loop_free_all_owned_by(pid_t tid);
 
 #endif

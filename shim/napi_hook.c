@@ -4,7 +4,7 @@
  * V8 frees. TS loads it once per JS thread with process.dlopen(); the init
  * registers a cleanup hook carrying the calling thread's tid, and the hook
  * (run on that thread, before the isolate goes away) frees every loop that
- * thread owns.
+ * thread owns, then closes the write end of each doorbell it made.
  *
  * The few Node-API declarations are written out here (no node headers);
  * napi_add_env_cleanup_hook is weak so that the library still loads with a
@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "doorbell.h"
 #include "evwheel.h"
 #include "loops.h"
 #include "tid.h"
@@ -32,7 +33,15 @@ struct owner_hook {
 
 static void napi_hook_cleanup(void *arg) {
   struct owner_hook *hook = arg;
-  loop_free_all_owned_by(hook->tid);
+  /* Loops first: once their threads are joined, their timers deleted and
+   * their queued signals flushed, nothing can ring the doorbell any more, so
+   * its number cannot be written after the kernel hands it out again. Until
+   * then the write end stays open: Node has already closed the read end (it
+   * closes the environment's handles before the cleanup hooks run), so a
+   * ring meanwhile gets EPIPE, and SIGPIPE is ignored by Node and blocked in
+   * the progress threads. If a loop had to be leaked, so are the bells. */
+  int leaked = loop_free_all_owned_by(hook->tid);
+  doorbell_release_owned(hook->tid, leaked == 0);
   free(hook);
 }
 

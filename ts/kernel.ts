@@ -11,7 +11,11 @@ export interface Kernel {
   clockNs(): number;
   /** A non-blocking pipe for the doorbell: read end, write end — or a negative errno. */
   doorbellNew(out: Int32Array): number;
-  close(fd: number): number;
+  /**
+   * Closes a doorbell's write end, once: `-ENOENT` if it is not a live doorbell (already closed,
+   * e.g. by the thread's cleanup hook), `-EBUSY` while a live loop still rings it.
+   */
+  doorbellClose(writeFd: number): number;
   /** A loop over `memory` with its ring at `ringOffset`; threaded loops write `bellFd`. */
   loopNew(memory: Uint8Array, ringOffset: number, bellFd: number, threaded: boolean): LoopHandle | number;
   loopFree(loop: LoopHandle): number;

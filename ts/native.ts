@@ -36,7 +36,7 @@ export function nativeKernel(): Kernel {
   const f = {
     clock: lib.func('double evw_clock_ns(void)'),
     doorbellNew: lib.func('int evw_doorbell_new(_Out_ int *fds)'),
-    close: lib.func('int evw_close(int fd)'),
+    doorbellClose: lib.func('int evw_doorbell_close(int write_fd)'),
     loopNew: lib.func('evw_loop_new', Loop, ['uint8_t *', 'uint32_t', 'int', 'int', koffi.out(koffi.pointer('int'))]),
     loopFree: lib.func('evw_loop_free', 'int', [Loop]),
     fdAdd: lib.func('evw_fd_add', 'int', [Loop, 'int', 'uint32_t']),
@@ -59,7 +59,7 @@ export function nativeKernel(): Kernel {
   loaded = {
     clockNs: () => f.clock(),
     doorbellNew: (out) => f.doorbellNew(out),
-    close: (fd) => f.close(fd),
+    doorbellClose: (writeFd) => f.doorbellClose(writeFd),
     loopNew(memory, ringOffset, bellFd, threaded) {
       const loop = f.loopNew(memory, ringOffset, bellFd, threaded ? 1 : 0, err) as LoopHandle | null;
       return loop ? loop : err[0] < 0 ? err[0] : -12;

@@ -389,7 +389,8 @@ export class Runtime {
     this.loops.clear();
     if (this.bell) {
       this.bell.watcher.close();
-      this.kernel.close(this.bell.writeFd);
+      // -EBUSY if a loop could not be freed (its thread still runs): the write end is left open.
+      this.kernel.doorbellClose(this.bell.writeFd);
     }
   }
 

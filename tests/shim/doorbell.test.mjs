@@ -2,8 +2,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  EPOLLIN, EPOLLONESHOT, closeFds, makePipe, makeRing, newLoop, readAll, shim, sleep,
-  waitFor, writeBytes,
+  EPOLLIN, EPOLLONESHOT, closeBell, closeFds, errno, fdTarget, makePipe, makeRing, newLoop, newSignalLoop,
+  readAll, shim, sleep, waitFor, writeBytes,
 } from './helpers.mjs';
 
 function setup(bellArmed) {
@@ -16,7 +16,7 @@ function setup(bellArmed) {
   shim.start(loop);
   return {
     ring, loop, pipe, bell, seq,
-    done: () => { shim.loopFree(loop); closeFds(pipe.r, pipe.w, bell[0], bell[1]); },
+    done: () => { shim.loopFree(loop); closeFds(pipe.r, pipe.w); closeBell(bell); },
   };
 }
 
@@ -27,6 +27,45 @@ test('evw_doorbell_new makes a non-blocking pipe', () => {
   assert.is(shim.close(bell[0]), 0);
   assert.is(shim.close(bell[1]), 0);
   assert.is(shim.close(bell[1]), -9, 'evw_close reports EBADF');
+});
+
+test('evw_doorbell_close closes a doorbell\'s write end once', () => {
+  const bell = [0, 0];
+  assert.is(shim.doorbellNew(bell), 0);
+  const target = fdTarget(bell[1]);
+  assert.is(shim.doorbellClose(bell[1]), 0);
+  assert.is.not(fdTarget(bell[1]), target, 'closed');
+  assert.is(shim.doorbellClose(bell[1]), -errno.ENOENT, 'a second close is refused');
+  closeFds(bell[0]);
+});
+
+test('evw_doorbell_close refuses an fd that is no doorbell, and one evw_close already closed', () => {
+  const other = makePipe();
+  assert.is(shim.doorbellClose(other.w), -errno.ENOENT);
+  const bell = [0, 0];
+  assert.is(shim.doorbellNew(bell), 0);
+  assert.is(shim.close(bell[1]), 0, 'evw_close unlists it');
+  const reused = makePipe(); // lowest free numbers: likely the doorbell's old ones
+  const targets = [fdTarget(reused.r), fdTarget(reused.w)];
+  assert.is(shim.doorbellClose(bell[1]), -errno.ENOENT);
+  assert.equal([fdTarget(reused.r), fdTarget(reused.w)], targets, 'whatever took the number stays open');
+  assert.ok(fdTarget(other.w), 'the other pipe stays open');
+  closeFds(other.r, other.w, reused.r, reused.w, bell[0]);
+});
+
+test('evw_doorbell_close is EBUSY while a live loop rings it (thread and signal loops)', () => {
+  const bell = [0, 0];
+  assert.is(shim.doorbellNew(bell), 0);
+  const loops = [
+    newLoop(makeRing(16), { threaded: true, bellFd: bell[1] }),
+    newSignalLoop(makeRing(16), shim.signalChoose(0), { bellFd: bell[1] }),
+  ];
+  for (const loop of loops) {
+    assert.is(shim.doorbellClose(bell[1]), -errno.EBUSY);
+    assert.ok(fdTarget(bell[1]), 'still open');
+    assert.is(shim.loopFree(loop), 0);
+  }
+  closeBell(bell);
 });
 
 test('an armed bell gets one byte and is disarmed', async () => {

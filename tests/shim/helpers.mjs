@@ -3,7 +3,7 @@
 // says (as the core would), and small polling helpers. Build first:
 // `node scripts/build.mjs shim`.
 import koffi from 'koffi';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +15,7 @@ koffi.opaque('evw_loop');
 export const shim = {
   clockNs: lib.func('double evw_clock_ns(void)'),
   doorbellNew: lib.func('int evw_doorbell_new(_Out_ int *fds)'),
+  doorbellClose: lib.func('int evw_doorbell_close(int write_fd)'),
   close: lib.func('int evw_close(int fd)'),
   loopNewRaw: lib.func('evw_loop *evw_loop_new(uint8_t *mem, uint32_t ring_off, int bell_fd, int threaded, _Out_ int *err)'),
   loopFree: lib.func('int evw_loop_free(evw_loop *loop)'),
@@ -81,6 +82,22 @@ export function readAll(fd) {
 
 export function closeFds(...fds) {
   for (const fd of fds) cClose(fd);
+}
+
+/** Closes a doorbell made by evw_doorbell_new: the read end with libc, the write end through the shim. */
+export function closeBell([r, w]) {
+  cClose(r);
+  const rc = shim.doorbellClose(w);
+  if (rc !== 0) throw new Error(`evw_doorbell_close(${w}): ${rc}`);
+}
+
+/** What fd refers to now ('pipe:[inode]', ...), null if it is closed. */
+export function fdTarget(fd) {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return null;
+  }
 }
 
 const RING_HEADER = 192;

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  EPOLLIN, EPOLLONESHOT, EPOLLOUT, KIND_FD, closeFds, makePipe, makeRing, newLoop,
+  EPOLLIN, EPOLLONESHOT, EPOLLOUT, KIND_FD, closeBell, closeFds, makePipe, makeRing, newLoop,
   readAll, shim, writeBytes,
 } from './helpers.mjs';
 
@@ -55,7 +55,8 @@ test('poll mode never rings the doorbell, even when bellArmed is 1', () => {
   assert.is(ring.bellArmed(), 1);
   assert.is(readAll(bell[0]), 0);
   shim.loopFree(loop);
-  closeFds(pipe.r, pipe.w, bell[0], bell[1]);
+  closeFds(pipe.r, pipe.w);
+  closeBell(bell);
 });
 
 test('one-shot: no second entry until the fd is rearmed', () => {

@@ -7,7 +7,7 @@ import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  EPOLLIN, EPOLLOUT, KIND_FD, closeFds, errno, makePipe, makeRing, newLoop, newSignalLoop, readAll, shim, waitFor, writeBytes, EPOLLONESHOT, EPOLLET,
+  EPOLLIN, EPOLLOUT, KIND_FD, closeBell, closeFds, errno, makePipe, makeRing, newLoop, newSignalLoop, readAll, shim, waitFor, writeBytes, EPOLLONESHOT, EPOLLET,
 } from './helpers.mjs';
 import koffi from 'koffi';
 import { F_OWNER_PID, F_OWNER_TID, SIG_DFL, disposition, fdState, gettid, setFdState } from './sighelpers.mjs';
@@ -27,7 +27,8 @@ function setup({ bellArmed = 1, capacity = 16 } = {}) {
     ring, loop, pipe, bell,
     done: () => {
       assert.is(shim.loopFree(loop), 0);
-      closeFds(pipe.r, pipe.w, bell[0], bell[1]);
+      closeFds(pipe.r, pipe.w);
+      closeBell(bell);
     },
   };
 }

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  EPOLLIN, KIND_FD, closeFds, makePipe, makeRing, newSignalLoop, readAll, shim, writeBytes,
+  EPOLLIN, KIND_FD, closeBell, closeFds, makePipe, makeRing, newSignalLoop, readAll, shim, writeBytes,
 } from './helpers.mjs';
 
 const child = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'signal-child.mjs');
@@ -69,7 +69,8 @@ test('errno is preserved by the handler (its doorbell write fails with EAGAIN)',
   assert.is(after, 1234);
   shim.loopFree(loop);
   readAll(bell[0]);
-  closeFds(pipe.r, pipe.w, ...bell);
+  closeFds(pipe.r, pipe.w);
+  closeBell(bell);
 });
 
 test.run();

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
-  EPOLLIN, KIND_FD, KIND_TIMER, closeFds, makePipe, makeRing, newLoop, newSignalLoop, shim,
+  EPOLLIN, KIND_FD, KIND_TIMER, closeFds, fdTarget, makePipe, makeRing, newLoop, newSignalLoop, shim,
   progressThreads, waitFor, writeBytes,
 } from './helpers.mjs';
 import { SIG_DFL, disposition, fdState } from './sighelpers.mjs';
@@ -17,8 +17,8 @@ import { SIG_DFL, disposition, fdState } from './sighelpers.mjs';
 const script = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'worker-loop.mjs');
 const SIGNO = shim.signalChoose(0);
 
-async function startWorker(mode, fd) {
-  const worker = new Worker(script, { workerData: { mode, fd, signo: SIGNO } });
+async function startWorker(mode, fd, { bell = false } = {}) {
+  const worker = new Worker(script, { workerData: { mode, fd, signo: SIGNO, bell } });
   const [info] = await once(worker, 'message');
   assert.ok(info.ready);
   assert.ok(info.seq > 0, `fdAdd in the worker: ${info.seq}`);
@@ -94,6 +94,23 @@ test('a signal loop in a worker receives FD and TIMER entries', async () => {
   assert.is(shim.fdOwnerTid(pipe.r), 0, 'freed by the worker itself');
   closeFds(pipe.r, pipe.w);
 });
+
+for (const mode of ['thread', 'signal']) {
+  test(`terminate() a ${mode} worker: its doorbell's write end is closed after its loop, a doorbell it closed itself is not closed again`, async () => {
+    const pipe = makePipe();
+    const progressBefore = progressThreads();
+    const { worker, info } = await startWorker(mode, pipe.r, { bell: true });
+    const { bell, bellTarget, reused } = info;
+    assert.ok(bellTarget?.startsWith('pipe:'), `the write end is open: ${bellTarget}`);
+    writeBytes(pipe.w); // the loop rings the bell while it lives
+    await terminate(worker, progressBefore);
+    assert.is.not(fdTarget(bell[1]), bellTarget, 'the cleanup hook closed the write end');
+    assert.is(shim.doorbellClose(bell[1]), -2, 'and unlisted it: ENOENT');
+    assert.equal([fdTarget(reused.r), fdTarget(reused.w)], reused.targets,
+      `the pipe that may have taken the closed doorbell's number (${reused.closedBell[1]}) stays open`);
+    closeFds(pipe.r, pipe.w, bell[0], reused.r, reused.w, reused.closedBell[0]);
+  });
+}
 
 test('evw_loop_free after JS freed first stays single: a second free is ENOENT', () => {
   const loop = newLoop(makeRing(16), { threaded: true });

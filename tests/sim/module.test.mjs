@@ -21,7 +21,7 @@ test('imports: the four host functions and the memory-growth notification, nothi
 test('exports: every evw_* of the native shim and the sim API', () => {
   const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
   for (const name of [
-    'evw_clock_ns', 'evw_doorbell_new', 'evw_close', 'evw_loop_new', 'evw_loop_free', 'evw_fd_add',
+    'evw_clock_ns', 'evw_doorbell_new', 'evw_doorbell_close', 'evw_close', 'evw_loop_new', 'evw_loop_free', 'evw_fd_add',
     'evw_fd_mod', 'evw_fd_del', 'evw_loop_rearm', 'evw_loop_arm_timer', 'evw_loop_start', 'evw_loop_stop',
     'evw_loop_wake', 'evw_loop_poll', 'evw_signal_choose', 'evw_loop_new_signal', 'evw_loop_rescan',
     'evw_fd_owner_tid', 'sim_init', 'sim_pipe', 'sim_write', 'sim_read', 'sim_close', 'sim_now',

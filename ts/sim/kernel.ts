@@ -28,7 +28,7 @@ export class SimKernel implements Kernel {
   }
 
   clockNs = () => this.x.evw_clock_ns();
-  close = (fd: number) => this.x.evw_close(fd);
+  doorbellClose = (writeFd: number) => this.x.evw_doorbell_close(writeFd);
 
   doorbellNew(out: Int32Array): number {
     const rc = this.x.evw_doorbell_new(this.fds);

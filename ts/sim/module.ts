@@ -17,6 +17,7 @@ export interface SimExports {
   sim_run(): number;
   evw_clock_ns(): number;
   evw_doorbell_new(fds: number): number;
+  evw_doorbell_close(writeFd: number): number;
   evw_close(fd: number): number;
   evw_loop_new(mem: number, ringOff: number, bellFd: number, threaded: number, err: number): number;
   evw_loop_new_signal(mem: number, ringOff: number, bellFd: number, signo: number, err: number): number;
