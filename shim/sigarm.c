@@ -19,8 +19,8 @@
  *   nothing).
  * Nothing is lost: after a pass every fd of the pass is reported, armed, or
  * watched with a batch to come that polls it (TS calls evw_loop_rearm after
- * every batch while this returns 1). A ring too full for a report asks for a
- * rescan, which arms and polls every fd. */
+ * every batch while this returns 1); a ready fd the full ring cannot take
+ * is watched as well. */
 #include <errno.h>
 
 #include "rearm.h"
@@ -82,9 +82,15 @@ static void sigarm_arm(evw_loop *loop, struct sig_fd **idle, int n, struct sigar
   sigarm_note_error(chunk, sigpoll_report(loop, items, count, &unreported));
 }
 
+static void sigarm_watch(struct sig_state *sig, struct sig_fd *entry) {
+  entry->watched = 1;
+  sig->watch[sig->watch_count++] = (struct sig_watch){.fd = entry->fd, .seq = entry->seq};
+}
+
 /* Polls the chunk: entries for the ready fds; the idle ones watched while
  * the ring holds entries (a batch, and with it the next pass, will follow),
- * else armed. */
+ * else armed. A ready fd the full ring has no room for is watched too: the
+ * next pass reports it, where a rescan would arm and poll every fd. */
 static void sigarm_flush(evw_loop *loop, struct sigarm_chunk *chunk) {
   struct sig_state *sig = &loop->sig;
   struct sys_pollfd fds[SIGPOLL_CHUNK];
@@ -105,7 +111,6 @@ static void sigarm_flush(evw_loop *loop, struct sigarm_chunk *chunk) {
     return;
   }
   uint32_t space = ring_free_space(&loop->ring), written = 0;
-  int full = 0;
   for (int i = 0; i < n; i++) {
     struct sig_fd *entry = chunk->entries[i];
     uint32_t bits = (uint32_t)fds[i].revents & EVENT_BITS_MASK;
@@ -117,20 +122,18 @@ static void sigarm_flush(evw_loop *loop, struct sigarm_chunk *chunk) {
       entry->idle_polls = 0;
       ring_put(&loop->ring, written++, entry->fd, entry->seq, bits, RING_KIND_FD);
     } else {
-      full = 1; /* left disarmed: the rescan polls it */
+      entry->idle_polls = 0;
+      sigarm_watch(sig, entry);
     }
   }
   ring_publish(&loop->ring, written, 1);
-  if (full)
-    ring_request_rescan(&loop->ring);
   int batch_coming = ring_free_space(&loop->ring) < loop->ring.capacity;
   int arm_count = 0;
   for (int i = 0; i < idle_count; i++) {
     struct sig_fd *entry = idle[i];
     if (batch_coming && !entry->armed && entry->idle_polls < SIGARM_IDLE_POLLS) {
       entry->idle_polls++;
-      entry->watched = 1;
-      sig->watch[sig->watch_count++] = (struct sig_watch){.fd = entry->fd, .seq = entry->seq};
+      sigarm_watch(sig, entry);
     } else {
       idle[arm_count++] = entry;
     }

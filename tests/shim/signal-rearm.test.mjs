@@ -97,6 +97,23 @@ test('a watched fd that is removed, or modified (armed), leaves the watch list',
   done();
 });
 
+test('a ready fd the full ring has no room for is watched, not left to a rescan', async () => {
+  const { ring, pipes: [a], rearm, loop, done } = setup();
+  const seq = shim.fdAdd(loop, a.r, ONESHOT_IN);
+  writeBytes(a.w);
+  assert.ok(await waitFor(() => ring.pending() === 1));
+  ring.take();
+  const tail = new Uint32Array(ring.mem.buffer, ring.offset + 64, 1);
+  Atomics.store(tail, 0, (ring.head() - ring.capacity) >>> 0); // as if the ring were full
+  assert.is(rearm([{ pipe: a, seq }]), 1, 'a is watched');
+  assert.is(ring.rescanRequested(), 0, 'no rescan');
+  assert.is(fdState(a.r).async, false);
+  Atomics.store(tail, 0, ring.head()); // consumed
+  assert.is(rearm([]), 0);
+  assert.equal(ring.take(), [{ fd: a.r, seq, bits: EPOLLIN, kind: KIND_FD }]);
+  done();
+});
+
 test('a signal queued for a one-shot fd the handler has disarmed since reports nothing', async () => {
   const { ring, pipes: [a], loop, done } = setup();
   shim.fdAdd(loop, a.r, ONESHOT_IN);
