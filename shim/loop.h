@@ -24,10 +24,23 @@ struct sig_fd {
   int saved_flags; /* F_GETFL: only its O_ASYNC bit is restored */
   int saved_sig;   /* F_GETSIG */
   int saved_owner_type, saved_owner_pid; /* F_GETOWN_EX */
+  /* Arming (sigarm.c): changed by the owning thread with the signals
+   * blocked, and by the handler. */
+  int armed;           /* O_ASYNC is on: the next change of the fd signals */
+  int watched;         /* in the watch list: polled after the next batch, not armed */
+  uint32_t idle_polls; /* polls in a row that found it idle while watched */
+  uint32_t mark;       /* the re-arm pass that last took it (one poll per pass) */
 };
 
-/* The signal-mode part of a loop (signal_loop.c, sigfd.c, rescan.c). Only
- * the owning thread touches it; the signal handler reads none of it. */
+/* A fd kept disarmed and polled after each batch (sigarm.c). */
+struct sig_watch {
+  int fd;
+  uint32_t seq;
+};
+
+/* The signal-mode part of a loop (signal_loop.c, sigfd.c, sigarm.c,
+ * rescan.c). Only the owning thread changes it, with the signals blocked
+ * where the handler reads it (the fd table and its index, arming state). */
 struct sig_state {
   int signo;
   int started;         /* handler installed (refcounted), timer created */
@@ -38,6 +51,13 @@ struct sig_state {
   double deadline_ns;  /* last evw_loop_arm_timer value, < 0: none */
   struct sig_fd *fds;
   size_t fd_count, fd_capacity;
+  size_t *slot_of_fd;   /* fd -> index in fds + 1, 0 if not ours: the handler's lookup */
+  size_t slot_of_fd_len;
+  /* The watch list and its spare (a re-arm pass reads one, writes the
+   * other); both hold fd_capacity entries, so a pass never allocates. */
+  struct sig_watch *watch, *watch_spare;
+  size_t watch_count;
+  uint32_t pass;        /* re-arm passes so far (sig_fd.mark) */
   size_t rescan_cursor; /* where the next rescan starts (the ring may fill) */
 };
 

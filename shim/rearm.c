@@ -5,7 +5,7 @@
 #include "mem.h"
 #include "rearm.h"
 #include "registry.h"
-#include "sigfd.h"
+#include "sigarm.h"
 #include "wake.h"
 
 int rearm_epoll_ctl(const evw_loop *loop, int op, int fd, uint32_t events, uint32_t seq) {
@@ -154,7 +154,7 @@ EVW_EXPORT int evw_loop_rearm(evw_loop *loop, uint32_t list_off, int count) {
   if (loop == NULL || count < 0)
     return -EINVAL;
   if (loop->signal_mode)
-    return sigfd_rearm(loop, list_off, count);
+    return sigarm_rearm(loop, list_off, count);
   if (count > REARM_INLINE_MAX && __atomic_load_n(&loop->thread_running, __ATOMIC_ACQUIRE) &&
       rearm_hand_over(loop, list_off, count) == 0)
     return 0;

@@ -1,8 +1,10 @@
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rearm.h"
 #include "registry.h"
+#include "sigarm.h"
 #include "sigfd.h"
 #include "sigmask.h"
 #include "sigpoll.h"
@@ -53,32 +55,70 @@ static int loop_delivers(const evw_loop *loop, uint32_t events) {
 
 /* Signal and owner first, O_ASYNC last: the first signal already goes to
  * the right thread with the right number. */
-static int fd_take(const evw_loop *loop, const struct sig_fd *entry) {
+static int fd_take(const evw_loop *loop, struct sig_fd *entry) {
   int rc = sys_fcntl_setsig(entry->fd, loop->sig.signo);
   if (rc < 0)
     return rc;
   rc = fd_set_owner(entry->fd, SYS_F_OWNER_TID, loop->owner_tid);
-  return rc < 0 ? rc : fd_set_async(entry->fd, loop_delivers(loop, entry->events));
+  return rc < 0 ? rc : sigfd_set_armed(entry, loop_delivers(loop, entry->events));
 }
 
-static struct sig_fd *sigfd_find(evw_loop *loop, int fd) {
-  for (size_t i = 0; i < loop->sig.fd_count; i++)
-    if (loop->sig.fds[i].fd == fd)
-      return &loop->sig.fds[i];
-  return NULL;
+int sigfd_set_armed(struct sig_fd *entry, int on) {
+  int rc = fd_set_async(entry->fd, on);
+  if (rc == 0)
+    entry->armed = on;
+  return rc;
 }
 
-static int sigfd_reserve(evw_loop *loop) {
+struct sig_fd *sigfd_lookup(evw_loop *loop, int fd) {
+  const struct sig_state *sig = &loop->sig;
+  if (fd < 0 || (size_t)fd >= sig->slot_of_fd_len || sig->slot_of_fd[fd] == 0)
+    return NULL;
+  return &sig->fds[sig->slot_of_fd[fd] - 1];
+}
+
+static int grow(void **array, size_t count, size_t size) {
+  void *grown = realloc(*array, count * size);
+  if (grown == NULL)
+    return -ENOMEM;
+  *array = grown;
+  return 0;
+}
+
+/* Room for one more fd: the table, both watch lists (a re-arm pass never
+ * allocates), and the index up to fd. Old contents are kept. */
+static int sigfd_reserve(evw_loop *loop, int fd) {
   struct sig_state *sig = &loop->sig;
+  if ((size_t)fd >= sig->slot_of_fd_len) {
+    size_t len = sig->slot_of_fd_len ? sig->slot_of_fd_len : 64;
+    while (len <= (size_t)fd)
+      len *= 2;
+    if (grow((void **)&sig->slot_of_fd, len, sizeof *sig->slot_of_fd) < 0)
+      return -ENOMEM;
+    memset(sig->slot_of_fd + sig->slot_of_fd_len, 0, (len - sig->slot_of_fd_len) * sizeof *sig->slot_of_fd);
+    sig->slot_of_fd_len = len;
+  }
   if (sig->fd_count < sig->fd_capacity)
     return 0;
   size_t capacity = sig->fd_capacity ? sig->fd_capacity * 2 : 16;
-  struct sig_fd *grown = realloc(sig->fds, capacity * sizeof *grown);
-  if (grown == NULL)
-    return -ENOMEM;
-  sig->fds = grown;
+  if (grow((void **)&sig->fds, capacity, sizeof *sig->fds) < 0 ||
+      grow((void **)&sig->watch, capacity, sizeof *sig->watch) < 0 ||
+      grow((void **)&sig->watch_spare, capacity, sizeof *sig->watch_spare) < 0)
+    return -ENOMEM; /* what grew stays, only fd_capacity tells the usable size */
   sig->fd_capacity = capacity;
   return 0;
+}
+
+/* Takes entry i out of the table (the last one moves into its place). */
+static void sigfd_forget(struct sig_state *sig, size_t i) {
+  size_t last = --sig->fd_count;
+  if (sig->slot_of_fd[sig->fds[i].fd] == i + 1)
+    sig->slot_of_fd[sig->fds[i].fd] = 0;
+  if (i != last) {
+    sig->fds[i] = sig->fds[last];
+    if (sig->slot_of_fd[sig->fds[i].fd] == last + 1)
+      sig->slot_of_fd[sig->fds[i].fd] = i + 1;
+  }
 }
 
 /* O_ASYNC only signals changes: what is ready already is reported now. */
@@ -93,14 +133,19 @@ static void sigfd_check_ready(evw_loop *loop, const struct sig_fd *entry) {
   sigmask_restore(&previous);
 }
 
-/* The signal handler reads the fd table (sigfd_disarm_reported): the owning
+/* The signal handler reads the fd table (sigfd_lookup): the owning
  * thread changes it, and an fd's O_ASYNC, only with the signal blocked. */
 static int sigfd_add_blocked(evw_loop *loop, int fd, uint32_t events, uint32_t seq) {
   int rc = fd_check_pollable(fd);
   if (rc == 0)
-    rc = sigfd_reserve(loop);
+    rc = sigfd_reserve(loop, fd);
   if (rc < 0)
     return rc;
+  /* An entry left for this number: the user closed the fd without removing
+   * it and the registry has let the number go since. It is dead. */
+  struct sig_fd *dead = sigfd_lookup(loop, fd);
+  if (dead != NULL)
+    sigfd_forget(&loop->sig, (size_t)(dead - loop->sig.fds));
   struct sig_fd entry = {.fd = fd, .events = events, .seq = seq};
   rc = fd_save(&entry);
   if (rc < 0)
@@ -111,6 +156,7 @@ static int sigfd_add_blocked(evw_loop *loop, int fd, uint32_t events, uint32_t s
     return rc;
   }
   loop->sig.fds[loop->sig.fd_count++] = entry;
+  loop->sig.slot_of_fd[fd] = loop->sig.fd_count;
   sigfd_check_ready(loop, &entry);
   return 0;
 }
@@ -124,14 +170,16 @@ int sigfd_add(evw_loop *loop, int fd, uint32_t events, uint32_t seq) {
 }
 
 int sigfd_mod(evw_loop *loop, int fd, uint32_t events) {
-  struct sig_fd *entry = sigfd_find(loop, fd);
+  struct sig_fd *entry = sigfd_lookup(loop, fd);
   if (entry == NULL)
     return -ENOENT;
   sys_sigset_t previous;
   sigmask_block(loop->sig.signo, &previous);
-  int rc = fd_set_async(fd, loop_delivers(loop, events)); /* arms it again */
+  int rc = sigfd_set_armed(entry, loop_delivers(loop, events)); /* arms it again */
   if (rc == 0) {
     entry->events = events;
+    entry->watched = 0; /* armed now: its watch list entry is skipped */
+    entry->idle_polls = 0;
     sigfd_check_ready(loop, entry);
   }
   sigmask_restore(&previous);
@@ -139,60 +187,15 @@ int sigfd_mod(evw_loop *loop, int fd, uint32_t events) {
 }
 
 void sigfd_del(evw_loop *loop, int fd, int restore) {
-  struct sig_fd *entry = sigfd_find(loop, fd);
+  struct sig_fd *entry = sigfd_lookup(loop, fd);
   if (entry == NULL)
     return;
   sys_sigset_t previous;
   sigmask_block(loop->sig.signo, &previous);
   if (restore)
     fd_restore(entry);
-  *entry = loop->sig.fds[--loop->sig.fd_count];
+  sigfd_forget(&loop->sig, (size_t)(entry - loop->sig.fds));
   sigmask_restore(&previous);
-}
-
-/* One signal per readiness, as epoll's one-shot: after the handler reported
- * an fd registered one-shot (level-triggered, or once), its O_ASYNC stays
- * off until the fd is armed again — the re-arm after its delivery, a
- * modify, a rescan. Without it every write raises a signal, and a flood of
- * them leaves the thread no time for anything else. Edge-triggered fds are
- * never re-armed, and want a signal per change: they stay armed.
- * Async-signal-safe (fcntl; the table only changes with the signal blocked);
- * only an fd of this loop's table is touched. */
-void sigfd_disarm_reported(evw_loop *loop, int fd) {
-  for (size_t i = 0; i < loop->sig.fd_count; i++) {
-    if (loop->sig.fds[i].fd == fd) {
-      if (loop->sig.fds[i].events & SYS_EPOLLONESHOT)
-        fd_set_async(fd, 0);
-      return;
-    }
-  }
-}
-
-int sigfd_rearm(evw_loop *loop, uint32_t list_off, int count) {
-  if (!loop->sig.started)
-    return 0; /* evw_loop_start polls every fd */
-  struct sigpoll_item items[SIGPOLL_CHUNK];
-  int n = 0, first_error = 0, unreported;
-  sys_sigset_t previous;
-  sigmask_block(loop->sig.signo, &previous);
-  for (int i = 0; i < count; i++) {
-    struct rearm_entry entry;
-    rearm_read_entry(loop, list_off + (uint32_t)i * (uint32_t)sizeof entry, &entry);
-    /* Stale entries (deleted, or re-added with a new seq) are skipped. O_ASYNC
-     * goes back on before the check, so no change falls between the two. */
-    if (sigpoll_wanted(entry.events) && registry_owns(entry.fd, loop, entry.seq)) {
-      fd_set_async(entry.fd, 1);
-      items[n++] = (struct sigpoll_item){.fd = entry.fd, .events = entry.events, .seq = entry.seq};
-    }
-    if (n == SIGPOLL_CHUNK || (i == count - 1 && n > 0)) {
-      int rc = sigpoll_report(loop, items, n, &unreported);
-      if (rc < 0 && first_error == 0)
-        first_error = rc;
-      n = 0;
-    }
-  }
-  sigmask_restore(&previous);
-  return first_error;
 }
 
 /* 1 if the table entry is still this loop's registration. */
@@ -201,9 +204,10 @@ static int sigfd_current(evw_loop *loop, const struct sig_fd *entry) {
 }
 
 void sigfd_set_async_all(evw_loop *loop, int on) {
+  sigarm_forget_watch(loop); /* every fd is armed (or all are off): none is watched */
   for (size_t i = 0; i < loop->sig.fd_count; i++)
     if (sigpoll_wanted(loop->sig.fds[i].events) && sigfd_current(loop, &loop->sig.fds[i]))
-      fd_set_async(loop->sig.fds[i].fd, on);
+      sigfd_set_armed(&loop->sig.fds[i], on);
 }
 
 int sigfd_report_all(evw_loop *loop) {
@@ -241,8 +245,13 @@ void sigfd_restore_all(evw_loop *loop) {
   for (size_t i = 0; i < loop->sig.fd_count; i++)
     if (sigfd_current(loop, &loop->sig.fds[i]))
       fd_restore(&loop->sig.fds[i]);
-  loop->sig.fd_count = 0;
-  free(loop->sig.fds);
-  loop->sig.fds = NULL;
-  loop->sig.fd_capacity = 0;
+  struct sig_state *sig = &loop->sig;
+  sig->fd_count = sig->fd_capacity = sig->slot_of_fd_len = sig->watch_count = 0;
+  free(sig->fds);
+  free(sig->slot_of_fd);
+  free(sig->watch);
+  free(sig->watch_spare);
+  sig->fds = NULL;
+  sig->slot_of_fd = NULL;
+  sig->watch = sig->watch_spare = NULL;
 }

@@ -19,19 +19,21 @@ int sigfd_mod(evw_loop *loop, int fd, uint32_t events);
  * forgotten. */
 void sigfd_del(evw_loop *loop, int fd, int restore);
 
-/* evw_loop_rearm: one poll(2) over the listed current registrations. */
-int sigfd_rearm(evw_loop *loop, uint32_t list_off, int count);
+/* The table entry of fd, NULL if this loop has none. Async-signal-safe
+ * (the table and its index change only with the signals blocked). */
+struct sig_fd *sigfd_lookup(evw_loop *loop, int fd);
 
-/* O_ASYNC on (start) or off (stop) for every fd that wants events. */
+/* O_ASYNC on or off for one fd, and its armed flag with it (unchanged when
+ * fcntl fails). Async-signal-safe. */
+int sigfd_set_armed(struct sig_fd *entry, int on);
+
+/* O_ASYNC on (start, rescan) or off (stop) for every fd that wants events;
+ * the watch list is emptied. */
 void sigfd_set_async_all(evw_loop *loop, int on);
 
 /* Polls every fd (from the rescan cursor); entries for the ready ones.
  * Call with the signals blocked. Returns entries written or -errno. */
 int sigfd_report_all(evw_loop *loop);
-
-/* The signal handler, after reporting fd: O_ASYNC off until it is armed
- * again (one signal per readiness). Async-signal-safe. */
-void sigfd_disarm_reported(evw_loop *loop, int fd);
 
 /* Restores and forgets every fd (evw_loop_free). */
 void sigfd_restore_all(evw_loop *loop);

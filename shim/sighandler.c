@@ -2,6 +2,7 @@
 
 #include "loop.h"
 #include "owner_table.h"
+#include "sigarm.h"
 #include "sighandler.h"
 #include "sigfd.h"
 #include "tid.h"
@@ -25,25 +26,38 @@ static uint32_t sighandler_fd_bits(const struct sys_siginfo *info) {
   return (uint32_t)fd.revents & EVENT_BITS_MASK;
 }
 
-/* The ring entry one signal stands for. A kernel fd signal (si_code
- * POLL_IN..POLL_HUP, all > 0) carries si_fd and si_band; SIGIO means the
- * realtime queue overflowed; anything else (kill, sigqueue: si_code <= 0, or
- * another loop's signal) tells nothing precise, so it asks for a rescan. */
+/* A kernel fd signal (si_code POLL_IN..POLL_HUP, all > 0, with si_fd and
+ * si_band) of the loop's own signal. */
+static int sighandler_is_fd_signal(const evw_loop *loop, const struct sys_siginfo *info) {
+  return info->signo == loop->sig.signo && info->code > 0;
+}
+
+/* The ring entry one signal stands for. SIGIO means the realtime queue
+ * overflowed; anything else that is not an fd signal or the timer's (kill,
+ * sigqueue: si_code <= 0, or another loop's signal) tells nothing precise,
+ * so it asks for a rescan. */
 static void sighandler_record(evw_loop *loop, const struct sys_siginfo *info) {
   struct ring *ring = &loop->ring;
+  struct sig_fd *entry = NULL;
+  if (sighandler_is_fd_signal(loop, info)) {
+    /* Checked before the ring space: a stale signal must not cost a rescan. */
+    entry = sigfd_lookup(loop, info->fd);
+    if (entry == NULL || !sigarm_signal_wanted(entry))
+      return;
+  }
   if (ring_free_space(ring) == 0) {
     ring_request_rescan(ring);
     return;
   }
   if (info->code == SYS_SI_TIMER) {
     ring_put(ring, 0, 0, 0, 0, RING_KIND_TIMER);
-  } else if (info->signo == SYS_SIGIO || info->signo != loop->sig.signo || info->code <= 0) {
+  } else if (entry == NULL) {
     ring_put(ring, 0, 0, 0, 0, RING_KIND_RESCAN);
   } else {
     uint32_t bits = sighandler_fd_bits(info);
     if (bits == 0)
       return; /* no longer ready: nothing to report */
-    sigfd_disarm_reported(loop, info->fd);
+    sigarm_disarm_reported(entry);
     ring_put(ring, 0, info->fd, 0, bits, RING_KIND_FD); /* seq 0: "the current registration" */
   }
   ring_publish(ring, 1, 1);

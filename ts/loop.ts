@@ -39,6 +39,8 @@ export class Loop {
    * again and again does not start and join a thread each time (about 0.1 ms per cycle).
    */
   private handlers = 0;
+  /** Signal loops: the shim keeps fds disarmed and polls them at the next re-arm, list or not. */
+  private rearmAgain = false;
   private cancelStop: (() => void) | undefined;
   private freed = false;
 
@@ -128,7 +130,7 @@ export class Loop {
     if (this.freed) return;
     const x = this.core.x;
     const count = x.loopFinishBatch(this.index);
-    if (count > 0) this.kernel.rearm(this.handle, x.rearmBase(this.index), count);
+    if (count > 0 || this.rearmAgain) this.rearmAgain = this.kernel.rearm(this.handle, x.rearmBase(this.index), count) === 1;
     if (x.loopProducerWaiting(this.index)) this.kernel.wake(this.handle);
     this.armTimer();
   }

@@ -109,4 +109,25 @@ test('a signal-mode fd handler sees every write after a drain', async () => {
   ctx.close();
 });
 
+// Under load the shim keeps drained fds disarmed and polls them after the next batch instead of
+// arming them (shim/sigarm.c): every byte must still arrive, and once the load stops each fd must
+// be armed again, so that a single later write to any of them is seen.
+test('signal mode: a burst over many pipes is all delivered, and every pipe is armed again after it', async () => {
+  const ctx = AsyncContext.create({ mode: 'signal', maxHandlers: 200 });
+  const pipes = Array.from({ length: 200 }, () => pipe());
+  const got = new Array(pipes.length).fill(0);
+  pipes.forEach(([r], i) => ctx.setEventHandler(r, Events.IN, () => { got[i] += drain(r); }));
+  const total = () => got.reduce((a, b) => a + b, 0);
+  for (let round = 1; round <= 30; round++) {
+    for (const [, w] of pipes) writeBytes(w);
+    await new Promise((res) => setImmediate(res)); // let some batches run between rounds
+  }
+  await until(() => total() === 30 * pipes.length);
+  await new Promise((res) => setTimeout(res, 20)); // quiet: every fd gets armed
+  for (const [, w] of pipes) writeBytes(w);
+  await until(() => total() === 31 * pipes.length);
+  assert.ok(got.every((n) => n === 31));
+  ctx.close();
+});
+
 test.run();
