@@ -5,7 +5,6 @@
 #include "timer.h"
 #include "wake.h"
 
-#define EVENT_BITS_MASK 0x1fu /* IN PRI OUT ERR HUP: what the ring carries */
 
 /* EINTR is retried; after this many in a row the call gives up with
  * -EINTR (callers treat it as "nothing this time"). */
@@ -37,7 +36,7 @@ int harvest_events(evw_loop *loop, uint32_t space, int timeout_ms, int ring_bell
       wake_consume(loop->wake_fd);
     } else {
       ring_put(&loop->ring, written++, (int32_t)(uint32_t)data, (uint32_t)(data >> 32),
-               events[i].events & EVENT_BITS_MASK, RING_KIND_FD);
+               events[i].events & RING_EVENT_BITS, RING_KIND_FD);
     }
   }
   ring_publish(&loop->ring, written, ring_bell);

@@ -16,6 +16,8 @@
 #define RING_OFF_PRODUCER_NOW 144
 #define RING_HEADER_BYTES 192
 #define RING_ENTRY_BYTES 16
+/* The event bits an FD entry carries: IN PRI OUT ERR HUP, epoll's and poll's values alike. */
+#define RING_EVENT_BITS 0x1fu
 
 /* Upper bound for the capacity read at attach time, so that the region size
  * (192 + 16 * capacity) can never overflow. */

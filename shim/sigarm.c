@@ -30,9 +30,6 @@
 #include "sigmask.h"
 #include "sigpoll.h"
 
-#define EVENT_BITS_MASK 0x1fu
-#define POLLED_EVENTS (SYS_POLLIN | SYS_POLLPRI | SYS_POLLOUT)
-
 /* Fds taken by a pass, polled SIGPOLL_CHUNK at a time. */
 struct sigarm_chunk {
   struct sig_fd *entries[SIGPOLL_CHUNK];
@@ -95,16 +92,14 @@ static void sigarm_flush(evw_loop *loop, struct sigarm_chunk *chunk) {
   struct sig_state *sig = &loop->sig;
   struct sys_pollfd fds[SIGPOLL_CHUNK];
   struct sig_fd *idle[SIGPOLL_CHUNK];
-  int n = chunk->n, idle_count = 0, rc;
+  int n = chunk->n, idle_count = 0;
   chunk->n = 0;
   if (n == 0)
     return;
   for (int i = 0; i < n; i++)
     fds[i] = (struct sys_pollfd){.fd = chunk->entries[i]->fd,
-                                 .events = (short)(chunk->entries[i]->events & POLLED_EVENTS)};
-  do {
-    rc = sys_poll(fds, n, 0);
-  } while (rc == -EINTR);
+                                 .events = (short)(chunk->entries[i]->events & SIGPOLL_EVENTS)};
+  int rc = sigpoll_now(fds, n);
   if (rc < 0) { /* nothing known: arm them all, as before this scheme */
     sigarm_note_error(chunk, rc);
     sigarm_arm(loop, chunk->entries, n, chunk);
@@ -113,7 +108,7 @@ static void sigarm_flush(evw_loop *loop, struct sigarm_chunk *chunk) {
   uint32_t space = ring_free_space(&loop->ring), written = 0;
   for (int i = 0; i < n; i++) {
     struct sig_fd *entry = chunk->entries[i];
-    uint32_t bits = (uint32_t)fds[i].revents & EVENT_BITS_MASK;
+    uint32_t bits = (uint32_t)fds[i].revents & RING_EVENT_BITS;
     if (fds[i].revents & SYS_POLLNVAL)
       continue; /* closed by the user */
     if (bits == 0) {

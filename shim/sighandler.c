@@ -5,9 +5,8 @@
 #include "sigarm.h"
 #include "sighandler.h"
 #include "sigfd.h"
+#include "sigpoll.h"
 #include "tid.h"
-
-#define EVENT_BITS_MASK 0x1fu
 
 /* The bits of an fd signal: the fd's state now, as epoll would report it
  * (poll(2) is async-signal-safe). The kernel signals a pipe whose writer
@@ -17,13 +16,13 @@
  * new input raises a new signal. Only when poll(2) itself fails is si_band
  * all there is. */
 static uint32_t sighandler_fd_bits(const struct sys_siginfo *info) {
-  struct sys_pollfd fd = {.fd = info->fd, .events = SYS_POLLIN | SYS_POLLPRI | SYS_POLLOUT};
+  struct sys_pollfd fd = {.fd = info->fd, .events = SIGPOLL_EVENTS};
   int rc = sys_poll(&fd, 1, 0);
   if (rc < 0)
-    return (uint32_t)info->band & EVENT_BITS_MASK;
+    return (uint32_t)info->band & RING_EVENT_BITS;
   if (rc == 0 || (fd.revents & SYS_POLLNVAL))
     return 0;
-  return (uint32_t)fd.revents & EVENT_BITS_MASK;
+  return (uint32_t)fd.revents & RING_EVENT_BITS;
 }
 
 /* A kernel fd signal (si_code POLL_IN..POLL_HUP, all > 0, with si_fd and

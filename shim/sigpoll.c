@@ -2,10 +2,7 @@
 
 #include "sigpoll.h"
 
-#define EVENT_BITS_MASK 0x1fu
-#define POLLED_EVENTS (SYS_POLLIN | SYS_POLLPRI | SYS_POLLOUT) /* same values as epoll's */
-
-static int poll_now(struct sys_pollfd *fds, int n) {
+int sigpoll_now(struct sys_pollfd *fds, int n) {
   int rc;
   do {
     rc = sys_poll(fds, n, 0);
@@ -21,14 +18,14 @@ int sigpoll_report(evw_loop *loop, const struct sigpoll_item *items, int n, int 
   if (n > SIGPOLL_CHUNK)
     n = SIGPOLL_CHUNK;
   for (int i = 0; i < n; i++)
-    fds[i] = (struct sys_pollfd){.fd = items[i].fd, .events = (short)(items[i].events & POLLED_EVENTS)};
-  int rc = poll_now(fds, n);
+    fds[i] = (struct sys_pollfd){.fd = items[i].fd, .events = (short)(items[i].events & SIGPOLL_EVENTS)};
+  int rc = sigpoll_now(fds, n);
   if (rc <= 0)
     return rc;
 
   uint32_t space = ring_free_space(&loop->ring), written = 0;
   for (int i = 0; i < n; i++) {
-    uint32_t bits = (uint32_t)fds[i].revents & EVENT_BITS_MASK; /* POLLNVAL: closed, skipped */
+    uint32_t bits = (uint32_t)fds[i].revents & RING_EVENT_BITS; /* POLLNVAL: closed, skipped */
     if (bits == 0)
       continue;
     if (written == space) {

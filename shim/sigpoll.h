@@ -12,6 +12,12 @@
 /* Items per poll(2) call (a stack array). */
 #define SIGPOLL_CHUNK 256
 
+/* What poll(2) is asked for; ERR and HUP it reports anyway (same values as epoll's). */
+#define SIGPOLL_EVENTS (SYS_POLLIN | SYS_POLLPRI | SYS_POLLOUT)
+
+/* poll(2) without waiting, retried on EINTR: the count of ready fds or -errno. */
+int sigpoll_now(struct sys_pollfd *fds, int n);
+
 struct sigpoll_item {
   int fd;
   uint32_t events; /* epoll events: IN, PRI, OUT are polled, ERR/HUP always */
