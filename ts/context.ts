@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { E_NOT_BLOCKED, STAT } from './core.js';
 import { EvwheelError } from './errors.js';
 import {
-  checkCallback, checkContextOptions, checkEvents, checkFd, checkHandlerOptions, checkIntervalMs,
+  checkCallback, checkContextOptions, checkEvents, checkFd, checkHandlerOptions, checkInterval,
   type ContextOptions, type HandlerOptions, type Mode,
 } from './events.js';
 import type { FdCallback, FdHandler, Timer, TimerCallback } from './handler.js';
@@ -91,10 +91,10 @@ export class AsyncContext extends EventEmitter {
   /** A timer every `interval` ms (fractions allowed); the callback gets the expirations since the last call. */
   addTimer(interval: number, callback: TimerCallback, options?: HandlerOptions): Timer {
     this.#assertOpen();
-    const intervalNs = checkIntervalMs(interval);
+    checkInterval(interval);
     checkCallback(callback);
     const { once } = checkHandlerOptions(options);
-    return this.#rt.addTimer(this.#placement, intervalNs, interval, callback, once);
+    return this.#rt.addTimer(this.#placement, interval, callback, once);
   }
 
   /** Holds deliveries back (recursive): events wait in the missed queue until unblocked. */

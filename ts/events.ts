@@ -43,12 +43,19 @@ export function checkEvents(events: unknown): number {
   return events;
 }
 
-/** Milliseconds (fractions allowed) → whole nanoseconds, at least 1. */
-export function checkIntervalMs(interval: unknown): number {
+/** Milliseconds, fractions allowed: finite and positive. */
+export function checkInterval(interval: unknown): void {
   if (typeof interval !== 'number' || !Number.isFinite(interval) || interval <= 0) {
     throw invalid(`interval must be a finite positive number of milliseconds, got ${describe(interval)}`);
   }
-  return Math.max(1, Math.round(interval * 1e6));
+}
+
+/**
+ * A checked interval in whole nanoseconds, at least 1. Called where the result goes straight into
+ * the core: handed across a function boundary instead, V8 would box the double on every add.
+ */
+export function intervalNs(intervalMs: number): number {
+  return Math.max(1, Math.round(intervalMs * 1e6));
 }
 
 export function checkCallback(cb: unknown): void {

@@ -1,6 +1,6 @@
 import { EvwheelError } from './errors.js';
 import {
-  checkCallback, checkEvents, checkFd, checkHandlerOptions, checkIntervalMs, checkMode, invalid,
+  checkCallback, checkEvents, checkFd, checkHandlerOptions, checkInterval, checkMode, invalid,
   type HandlerOptions, type Mode,
 } from './events.js';
 import { FdHandler, Timer, type FdCallback, type Handler, type TimerCallback } from './handler.js';
@@ -25,10 +25,10 @@ export function setEventHandler(mode: Mode, fd: number, events: number, callback
 /** A timer with no context. */
 export function addTimer(mode: Mode, interval: number, callback: TimerCallback, options?: HandlerOptions): Timer {
   checkMode(mode);
-  const intervalNs = checkIntervalMs(interval);
+  checkInterval(interval);
   checkCallback(callback);
   const { once } = checkHandlerOptions(options);
-  return runtime().addTimer(runtime().globalPlacement(globalLoop(mode)), intervalNs, interval, callback, once);
+  return runtime().addTimer(runtime().globalPlacement(globalLoop(mode)), interval, callback, once);
 }
 
 /** Removes a handler (global or in a context) by id or object. */

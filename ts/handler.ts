@@ -5,10 +5,15 @@ import type { Placement } from './runtime.js';
 export type FdCallback = (events: number, handler: FdHandler) => void;
 export type TimerCallback = (expirations: number, timer: Timer) => void;
 
-/** Internal state bits of a handler object (one field instead of three booleans). */
-export const REMOVED = 1;
-export const UNREFED = 2;
-export const ONCE = 4;
+/**
+ * A handler object's `state` field: its core slot in bits 0–23 (slots stay below 2^24, see
+ * ts/core.ts) and these flags above, all in one small integer. One field instead of four keeps a
+ * million timers a million 64-byte objects, and a small integer is stored unboxed.
+ */
+const SLOT_MASK = 0xffffff;
+export const REMOVED = 1 << 24;
+export const UNREFED = 2 << 24;
+export const ONCE = 4 << 24;
 
 /**
  * What the runtime keeps per handler; the public classes below expose a read-only face of it.
@@ -19,12 +24,16 @@ abstract class HandlerBase {
   /** @internal */
   constructor(
     /** @internal */ readonly place: Placement,
-    /** @internal core slot; with gen it names this registration (see ts/core.ts publicId) */
-    readonly slot: number,
-    /** @internal */ readonly gen: number,
-    /** @internal REMOVED | UNREFED | ONCE */
+    /** @internal the core slot | REMOVED | UNREFED | ONCE */
     public state: number,
+    /** @internal with the slot it names this registration (see ts/core.ts publicId) */
+    readonly gen: number,
   ) {}
+
+  /** @internal The core slot. */
+  get slot(): number {
+    return this.state & SLOT_MASK;
+  }
 
   /** Unique among live handlers of this thread. */
   get id(): number {
@@ -71,12 +80,12 @@ export class FdHandler extends HandlerBase {
 
   /** @internal */
   constructor(
-    place: Placement, slot: number, gen: number, state: number,
+    place: Placement, state: number, gen: number,
     readonly fd: number,
     events: number,
     /** @internal */ readonly callback: FdCallback,
   ) {
-    super(place, slot, gen, state);
+    super(place, state, gen);
     this.interest = events;
   }
 
@@ -99,12 +108,12 @@ export class FdHandler extends HandlerBase {
 export class Timer extends HandlerBase {
   /** @internal */
   constructor(
-    place: Placement, slot: number, gen: number, state: number,
+    place: Placement, state: number, gen: number,
     /** Milliseconds, as given. */
     readonly interval: number,
     /** @internal */ readonly callback: TimerCallback,
   ) {
-    super(place, slot, gen, state);
+    super(place, state, gen);
   }
 
   /** @internal */

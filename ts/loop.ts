@@ -91,6 +91,14 @@ export class Loop {
       this.kernel.stop(this.handle);
       return;
     }
+    this.stopAfterGrace();
+  }
+
+  /**
+   * Apart from release() because its closure's variables would make V8 allocate a context on
+   * every release() call, even the ones that return at once (48 bytes per removed handler).
+   */
+  private stopAfterGrace(): void {
     let stopped = false;
     const cancel = this.linger(() => {
       stopped = true;

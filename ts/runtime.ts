@@ -3,7 +3,7 @@ import { calibratedClock } from './clock.js';
 import type { AsyncContext } from './context.js';
 import { Core, E_CONTEXT_FULL, E_HANDLER_EXISTS, FLAG_EDGE, FLAG_ONCE, FLAG_REARM, slotOfId } from './core.js';
 import { EvwheelError, errnoError } from './errors.js';
-import { checkEvents } from './events.js';
+import { checkEvents, intervalNs } from './events.js';
 import { FdHandler, ONCE, REMOVED, Timer, UNREFED, type FdCallback, type Handler, type TimerCallback } from './handler.js';
 import type { Kernel } from './kernel.js';
 import { Loop, stopNow, type Linger, type LoopKind } from './loop.js';
@@ -155,15 +155,16 @@ export class Runtime {
       throw errnoError(seq, 'epoll_ctl', `fd ${fd}`);
     }
     x.fdSetSeq(slot, seq);
-    const h = new FdHandler(where, slot, gen, once ? ONCE : 0, fd, events, callback);
+    const h = new FdHandler(where, slot | (once ? ONCE : 0), gen, fd, events, callback);
     h.seq = seq;
     this.byFd.set(fd, h);
     return this.track(h);
   }
 
-  addTimer(where: Placement, intervalNs: number, intervalMs: number, callback: TimerCallback, once: boolean): Timer {
+  /** `intervalMs` was checked by the caller (checkInterval). */
+  addTimer(where: Placement, intervalMs: number, callback: TimerCallback, once: boolean): Timer {
     const x = this.core.x;
-    const slot = x.timerAdd(where.ctxIndex, intervalNs, this.now(), once ? FLAG_ONCE : 0);
+    const slot = x.timerAdd(where.ctxIndex, intervalNs(intervalMs), this.now(), once ? FLAG_ONCE : 0);
     if (slot < 0) throw this.coreError(slot, 'timer');
     const gen = this.core.addResult[0];
     const mayArm = this.core.addResult[1];
@@ -173,7 +174,7 @@ export class Runtime {
       x.handlerRemove(slot);
       throw err;
     }
-    const t = new Timer(where, slot, gen, once ? ONCE : 0, intervalMs, callback);
+    const t = new Timer(where, slot | (once ? ONCE : 0), gen, intervalMs, callback);
     if (mayArm) where.loop.armTimer();
     return this.track(t);
   }
