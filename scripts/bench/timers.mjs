@@ -52,10 +52,14 @@ export async function timersBench({ quick }) {
     // Every sample covers at least 1e5 pairs (small N: the N-cycle repeated), so that small sizes
     // are measured compiled and over more than a few hundred microseconds.
     const reps = Math.max(1, Math.round(1e5 / n));
+    // After a sample (untimed) the handles are dropped: left in the shared array, one contender's
+    // cancelled timers would stay reachable into the other's sample, whose scavenges would copy them.
     const perPair = (fn) => () => {
       const t0 = process.hrtime.bigint();
       for (let rep = 0; rep < reps; rep++) fn();
-      return Number(process.hrtime.bigint() - t0) / (n * reps);
+      const ns = Number(process.hrtime.bigint() - t0) / (n * reps);
+      handles.fill(undefined);
+      return ns;
     };
     const r = await interleave({
       node: perPair(() => {
