@@ -1,7 +1,7 @@
 // Builds the three artifacts: build/core.wasm (AssemblyScript), build/libevwheel.so (C shim)
 // and dist/ (bundled ESM + .d.ts). `node scripts/build.mjs [core|shim|ts]...` builds a subset.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,6 +47,8 @@ function buildShim() {
 }
 
 function buildTs() {
+  // Chunk names are content hashes: without a clean start, every rebuild would leave old chunks behind.
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
   // Two entries, one shared chunk: evwheel and evwheel/sim share their classes (instanceof holds).
   run(bin('esbuild'), ['ts/index.ts', 'ts/sim.ts', '--bundle', '--splitting', '--platform=node', '--format=esm',
     '--target=node20', '--external:koffi', '--sourcemap', '--outdir=dist'], 'the API bundle (ts/)');
