@@ -52,6 +52,28 @@ test('threaded loop: sim_run steps the progress thread; one-shot until rearmed',
   assert.is(sim.x.evw_loop_free(loop), -errno.ENOENT);
 });
 
+test('a modify between a handed-over re-arm and the thread applying it wins, deterministically', () => {
+  // The real-kernel test races the thread; here the thread runs only in sim_run, so the modify
+  // surely lands while the batch (more than REARM_INLINE_MAX entries) is still pending.
+  const sim = makeSim();
+  const ring = sim.makeRing(64);
+  const loop = sim.loopNew(ring, -1, 1);
+  const pipes = Array.from({ length: 12 }, () => sim.pipe());
+  const seqs = pipes.map((p) => sim.x.evw_fd_add(loop, p.r, IN | ONESHOT));
+  assert.is(sim.x.evw_loop_start(loop), 0);
+  for (const p of pipes) sim.write(p.w, 1);
+  assert.is(sim.x.sim_run(), 12);
+  sim.drain(ring);
+  sim.readAll(pipes[0].r); // not readable: re-arming it would report nothing by itself
+  const list = sim.rearmList(pipes.map((p, i) => [p.r, IN | ONESHOT, seqs[i]]));
+  assert.is(sim.x.evw_loop_rearm(loop, list, pipes.length), 0);
+  assert.is(sim.x.evw_fd_mod(loop, pipes[0].r, OUT | ONESHOT, seqs[0]), 0); // a read end never is writable
+  sim.write(pipes[0].w, 1);
+  assert.is(sim.x.sim_run(), 11, 'the other eleven were re-armed and are still readable');
+  assert.equal(sim.drain(ring).filter((e) => e.fd === pipes[0].r), [], 'readable again, but its interest is OUT now');
+  assert.is(sim.x.evw_loop_free(loop), 0);
+});
+
 test('doorbell: written only when bellArmed, once per idle period', () => {
   const sim = makeSim();
   const ring = sim.makeRing(16);
