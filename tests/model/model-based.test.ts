@@ -56,4 +56,16 @@ regressions('signal mode: a signal queued before checkMissed() drained the fd ca
   });
 });
 
+regressions('signal mode, edge-triggered: a modify while blocked reports the ready fd again; its bytes come once', () => {
+  runScenario('signal', {
+    seed: 0,
+    faults: { eintr: 0, enomem: 0, spurious: 0, signalQueue: 0 },
+    ops: [
+      { op: 'add', p: 0, interest: 0, edge: true }, { op: 'block' }, { op: 'modify', p: 0, interest: 1 },
+      { op: 'write', p: 0, n: 1 }, { op: 'advance', ms: 0 }, { op: 'modify', p: 0, interest: 1 }, { op: 'unblock' },
+      { op: 'checkMissed' }, { op: 'advance', ms: 0 },
+    ],
+  });
+});
+
 regressions.run();

@@ -13,7 +13,7 @@ const INTERVALS_MS = [0.1, 0.25, 0.4, 1];
 
 export type Op =
   | { op: 'write'; p: number; n: number }
-  | { op: 'add'; p: number; interest: number }
+  | { op: 'add'; p: number; interest: number; edge?: boolean }
   | { op: 'modify'; p: number; interest: number }
   | { op: 'remove'; p: number }
   | { op: 'addTimer'; t: number; ms: number }
@@ -34,7 +34,9 @@ const interest = fc.constantFrom(0, IN);
 
 export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('write' as const), p: pipe, n: fc.integer({ min: 1, max: 5 }) }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('add' as const), p: pipe, interest }) },
+  // edge: callbacks drain their pipe, so an edge-triggered handler must be delivered exactly like a
+  // level-triggered one; what differs is the path through the kernel layer (no re-arm).
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('add' as const), p: pipe, interest, edge: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('modify' as const), p: pipe, interest }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('remove' as const), p: pipe }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('addTimer' as const), t: fc.integer({ min: 0, max: TIMERS - 1 }), ms: fc.constantFrom(...INTERVALS_MS) }) },
@@ -96,9 +98,16 @@ export function runScenario(mode: Mode, scenario: Scenario): void {
   const timers: (Timer | undefined)[] = [];
 
   const whileBlocked: string[] = [];
+  const edge: boolean[] = [];
   const onFd = (p: number) => (events: number) => {
     if (ctx.isBlocked || fdHandlers[p]!.events === 0) whileBlocked.push(`p${p}`);
-    actual.push({ t: nowNs(), key: `p${p}`, value: events, bytes: sim.read(pipes[p][0]).length });
+    const bytes = sim.read(pipes[p][0]).length;
+    // Edge-triggered readiness is reported when it happens; an earlier callback may have read the
+    // bytes before this one runs (a signal-mode modify reports what is ready at once, say): the
+    // call is redundant, and harmless to a callback that reads until EAGAIN as edge ones must.
+    // Nothing is lost either way: the bytes are in some delivery, which the comparison checks.
+    if (edge[p] && bytes === 0) return;
+    actual.push({ t: nowNs(), key: `p${p}`, value: events, bytes });
   };
   const onTimer = (t: number) => (n: number) => {
     if (ctx.isBlocked) whileBlocked.push(`t${t}`);
@@ -125,7 +134,8 @@ export function runScenario(mode: Mode, scenario: Scenario): void {
       case 'add':
         if (model.hasHandler(o.p)) break;
         try {
-          fdHandlers[o.p] = ctx.setEventHandler(pipes[o.p][0], o.interest === IN ? Events.IN : 0, onFd(o.p));
+          fdHandlers[o.p] = ctx.setEventHandler(pipes[o.p][0], o.interest === IN ? Events.IN : 0, onFd(o.p), { edge: o.edge ?? false });
+          edge[o.p] = o.edge ?? false;
           model.addFd(o.p, o.interest);
         } catch (err) {
           if (!faulted(err)) throw err;
