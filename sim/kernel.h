@@ -100,4 +100,11 @@ int sim_ktimer_delete(sys_timer_t timer);
 void sim_timers_expire(int64_t now);
 int64_t sim_timers_next(void); /* earliest armed POSIX timer, 0 if none */
 
+/* injected writes (inject.c) */
+void sim_inject_reset(void);
+int sim_inject_add(int fd, int after); /* 0, -EINVAL, -EAGAIN (table full) */
+int sim_inject_count(void); /* injected writes not made yet */
+/* Every system call of sys_sim.c returns its result through this. */
+long sim_syscall_return(long rc);
+
 #endif
