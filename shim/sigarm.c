@@ -26,8 +26,8 @@
 #include "rearm.h"
 #include "registry.h"
 #include "sigarm.h"
+#include "sigdefer.h"
 #include "sigfd.h"
-#include "sigmask.h"
 #include "sigpoll.h"
 
 /* Fds taken by a pass, polled SIGPOLL_CHUNK at a time. */
@@ -152,8 +152,11 @@ int sigarm_rearm(evw_loop *loop, uint32_t list_off, int count) {
   struct sig_state *sig = &loop->sig;
   if (!sig->started)
     return 0; /* evw_loop_start polls every fd */
-  sys_sigset_t previous;
-  sigmask_block(sig->signo, &previous);
+  /* The section, not the signal mask: a signal that comes during the pass
+   * is replayed at its end, as the mask would have delivered it then, and
+   * a pass per batch saves two rt_sigprocmask calls. */
+  if (!sigdefer_enter(loop))
+    return -EBUSY; /* never: only the handler takes it, and returns first */
   /* The pass reads last pass's watch list and writes the other one; each
    * fd is taken once, so the new list fits in fd_capacity. */
   struct sig_watch *watched = sig->watch;
@@ -176,6 +179,6 @@ int sigarm_rearm(evw_loop *loop, uint32_t list_off, int count) {
     sigarm_take(loop, &chunk, listed.fd, listed.seq); /* stale entries are skipped */
   }
   sigarm_flush(loop, &chunk);
-  sigmask_restore(&previous);
+  sigdefer_leave(loop);
   return sig->watch_count > 0 ? 1 : chunk.first_error;
 }

@@ -32,7 +32,8 @@ int sigfd_set_armed(struct sig_fd *entry, int on);
 void sigfd_set_async_all(evw_loop *loop, int on);
 
 /* Polls every fd (from the rescan cursor); entries for the ready ones.
- * Call with the signals blocked. Returns entries written or -errno. */
+ * Call inside the producer section (sigdefer.h). Returns entries written
+ * or -errno. */
 int sigfd_report_all(evw_loop *loop);
 
 /* Restores and forgets every fd (evw_loop_free). */

@@ -89,6 +89,7 @@ void sim_send_fd_signal(int fd, int code); /* O_ASYNC notification */
 int sim_signal_pending_in(sys_sigset_t set);
 int sim_signalfd_take(sys_sigset_t set, struct sys_siginfo *info);
 int sim_deliver_signals(void); /* → signals delivered to handlers */
+sys_sigset_t sim_sigcontext_block(void *context, sys_sigset_t set);
 sys_sigset_t sim_thread_mask(void);
 void sim_set_thread_mask(sys_sigset_t mask);
 int sim_sig_disposition(int signo);

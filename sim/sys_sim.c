@@ -155,6 +155,11 @@ int sys_sigrestore(int signo, const struct sys_sigsaved *saved) {
   return sim_syscall_return(sim_sigrestore(signo, saved));
 }
 
+/* Not a system call: the handler's return does it. */
+sys_sigset_t sys_sigcontext_block(void *context, sys_sigset_t set) {
+  return sim_sigcontext_block(context, set);
+}
+
 int sys_sigmask(int how, const sys_sigset_t *set, sys_sigset_t *old) {
   sys_sigset_t mask = sim_thread_mask();
   if (old != NULL)

@@ -1,7 +1,9 @@
-// Signals that interrupt the shim: whatever a re-arm pass does about the signal handler, a signal
-// that comes at any of its system calls must not be lost. The sim puts a write from "another
-// thread" at the return of each system call of the pass in turn (sim_inject_write), and the test
-// then consumes as the core would, until nothing moves: every fd written must be reported.
+// Signals that interrupt the shim: a re-arm pass does not block the signal (shim/sigdefer.c), so
+// the handler can run at any of its system calls and must leave its event to the pass, which
+// replays it on the way out; a signal that comes at any of them must not be lost. The sim puts a
+// write from "another thread" at the return of each system call of the pass in turn
+// (sim_inject_write), and the test then consumes as the core would, until nothing moves: every fd
+// written must be reported.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { IN, KIND_FD, KIND_RESCAN, KIND_TIMER, ONESHOT, makeSim } from './helpers.mjs';
@@ -123,6 +125,22 @@ test('an armed fd written at any point of a pass over others is reported (its si
     return true;
   });
   assert.ok(points >= 4, `${points} points`);
+});
+
+test('hundreds of signals during a pass: the first is deferred, the others wait blocked, none is lost', () => {
+  const t = setup({ count: 200, ringSize: 1024, signalQueue: 1024 });
+  const [a, ...armed] = t.pipes;
+  reportAndDrain(t, a);
+  for (const p of [...armed, ...armed]) t.sim.x.sim_inject_write(p.w, 0); // on the return of the pass's first poll
+  t.rearm([a.r]);
+  assert.ok(injectedDuringPass(t.sim));
+  const first = t.sim.drain(t.ring);
+  assert.is(first.length, 1, 'the pass replays the one signal that interrupted it');
+  const kinds = new Set();
+  const seen = t.settle(kinds);
+  seen.add(first[0].fd);
+  assert.not.ok(kinds.has(KIND_RESCAN), 'no rescan: the others waited in the queue');
+  assert.equal(armed.filter((p) => !seen.has(p.r)), [], 'every written fd reported');
 });
 
 test('a realtime queue overflow (SIGIO) during a pass: a rescan finds every fd', () => {
