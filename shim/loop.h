@@ -28,6 +28,10 @@ struct sig_fd {
    * blocked or inside the producer section (sigdefer.h), and by the
    * handler. */
   int armed;           /* O_ASYNC is on: the next change of the fd signals */
+  int reported;        /* armed, yet reported since its last pass: a signal is stale, and
+                          turns O_ASYNC off (sigarm.c) */
+  uint32_t bursty;     /* left armed so, it changed again before its pass: idle passes to wait
+                          before it is left armed again (sigarm.c) */
   int watched;         /* in the watch list: polled after the next batch, not armed */
   uint32_t idle_polls; /* polls in a row that found it idle while watched */
   uint32_t mark;       /* the re-arm pass that last took it (one poll per pass) */

@@ -66,8 +66,10 @@ static int fd_take(const evw_loop *loop, struct sig_fd *entry) {
 
 int sigfd_set_armed(struct sig_fd *entry, int on) {
   int rc = fd_set_async(entry->fd, on);
-  if (rc == 0)
+  if (rc == 0) {
     entry->armed = on;
+    entry->reported = 0;
+  }
   return rc;
 }
 

@@ -23,8 +23,8 @@ void sigfd_del(evw_loop *loop, int fd, int restore);
  * (the table and its index change only with the signals blocked). */
 struct sig_fd *sigfd_lookup(evw_loop *loop, int fd);
 
-/* O_ASYNC on or off for one fd, and its armed flag with it (unchanged when
- * fcntl fails). Async-signal-safe. */
+/* O_ASYNC on or off for one fd, and its armed flag with it, its reported
+ * flag cleared (unchanged when fcntl fails). Async-signal-safe. */
 int sigfd_set_armed(struct sig_fd *entry, int on);
 
 /* O_ASYNC on (start, rescan) or off (stop) for every fd that wants events;

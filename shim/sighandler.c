@@ -40,16 +40,21 @@ static void sighandler_put(evw_loop *loop, int fd, uint32_t bits, uint32_t kind)
 void sighandler_fd(evw_loop *loop, int fd, long band) {
   /* Checked before the ring space: a stale signal must not cost a rescan. */
   struct sig_fd *entry = sigfd_lookup(loop, fd);
-  if (entry == NULL || !sigarm_signal_wanted(entry))
+  if (entry == NULL)
     return;
-  if (ring_free_space(&loop->ring) == 0) {
+  if (!sigarm_signal_wanted(entry)) {
+    sigarm_stale_signal(entry);
+    return;
+  }
+  uint32_t space = ring_free_space(&loop->ring);
+  if (space == 0) {
     ring_request_rescan(&loop->ring);
     return;
   }
   uint32_t bits = sighandler_fd_bits(fd, band);
   if (bits == 0)
     return; /* no longer ready: nothing to report */
-  sigarm_disarm_reported(entry);
+  sigarm_reported(entry, space < loop->ring.capacity);
   sighandler_put(loop, fd, bits, RING_KIND_FD);
 }
 
