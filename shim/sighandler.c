@@ -7,7 +7,6 @@
 #include "sighandler.h"
 #include "sigfd.h"
 #include "sigpoll.h"
-#include "tid.h"
 
 /* The bits of an fd signal: the fd's state now, as epoll would report it
  * (poll(2) is async-signal-safe). The kernel signals a pipe whose writer
@@ -123,7 +122,7 @@ static void sighandler_record(evw_loop *loop, const struct sys_siginfo *info) {
 void sighandler_fn(const struct sys_siginfo *info) {
   /* A thread without a loop (a worker that never used signal mode, or one
    * whose loop is gone while a signal was still queued): ignored. */
-  evw_loop *loop = owner_table_lookup(current_tid());
+  evw_loop *loop = owner_table_lookup_self();
   if (loop != NULL)
     sighandler_record(loop, info);
 }

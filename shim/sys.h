@@ -72,6 +72,9 @@ int sys_fstat_kind(int fd);
 /* time and threads */
 int64_t sys_clock_ns(void); /* absolute CLOCK_MONOTONIC */
 int sys_gettid(void);
+/* The calling thread, unique among live threads, without a system call
+ * (pthread_self, async-signal-safe). */
+uintptr_t sys_thread_self(void);
 
 /* Signals. A set is a bit mask: bit (signo - 1). */
 #define SYS_SIGIO 29

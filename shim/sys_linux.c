@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -127,6 +128,8 @@ int64_t sys_clock_ns(void) {
 }
 
 int sys_gettid(void) { return (int)syscall(SYS_gettid); }
+
+uintptr_t sys_thread_self(void) { return (uintptr_t)pthread_self(); }
 
 int sys_sigrtmin(void) { return SIGRTMIN; }
 int sys_sigrtmax(void) { return SIGRTMAX; }

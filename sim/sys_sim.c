@@ -142,6 +142,9 @@ int64_t sys_clock_ns(void) { return sim_now_ns(); }
 
 int sys_gettid(void) { return sim_syscall_return(SIM_TID); }
 
+/* Not a system call (pthread_self): the one simulated thread. */
+uintptr_t sys_thread_self(void) { return SIM_TID; }
+
 int sys_sigrtmin(void) { return SIM_SIGRTMIN; }
 int sys_sigrtmax(void) { return SIM_SIGRTMAX; }
 
