@@ -20,7 +20,7 @@ export const simExports = [
   'evw_loop_start', 'evw_loop_stop', 'evw_loop_wake', 'evw_loop_poll',
   'evw_signal_choose', 'evw_loop_new_signal', 'evw_loop_rescan', 'evw_fd_owner_tid',
   'sim_init', 'sim_pipe', 'sim_write', 'sim_read', 'sim_close', 'sim_now', 'sim_next_timer',
-  'sim_set_now', 'sim_run', 'malloc', 'free',
+  'sim_set_now', 'sim_run', 'sim_inject_write', 'sim_injections_pending', 'malloc', 'free',
 ];
 
 function sources() {

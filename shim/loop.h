@@ -25,8 +25,13 @@ struct sig_fd {
   int saved_sig;   /* F_GETSIG */
   int saved_owner_type, saved_owner_pid; /* F_GETOWN_EX */
   /* Arming (sigarm.c): changed by the owning thread with the signals
-   * blocked, and by the handler. */
+   * blocked or inside the producer section (sigdefer.h), and by the
+   * handler. */
   int armed;           /* O_ASYNC is on: the next change of the fd signals */
+  int reported;        /* armed, yet reported since its last pass: a signal is stale, and
+                          turns O_ASYNC off (sigarm.c) */
+  uint32_t bursty;     /* left armed so, it changed again before its pass: idle passes to wait
+                          before it is left armed again (sigarm.c) */
   int watched;         /* in the watch list: polled after the next batch, not armed */
   uint32_t idle_polls; /* polls in a row that found it idle while watched */
   uint32_t mark;       /* the re-arm pass that last took it (one poll per pass) */
@@ -38,9 +43,24 @@ struct sig_watch {
   uint32_t seq;
 };
 
+/* What came while the producer section was taken (sigdefer.c), replayed
+ * when it is left. Only the owning thread touches it, its signal handler
+ * included. */
+struct sig_deferred {
+  int busy;            /* the section is taken */
+  int fd_waiting;      /* an fd signal came: fd, band */
+  int fd;
+  long band;
+  int timer;           /* a timer signal came */
+  int rescan;          /* a signal that asks for a rescan came */
+  sys_sigset_t masked; /* left blocked by the handler that deferred: unblocked on leaving */
+};
+
 /* The signal-mode part of a loop (signal_loop.c, sigfd.c, sigarm.c,
- * rescan.c). Only the owning thread changes it, with the signals blocked
- * where the handler reads it (the fd table and its index, arming state). */
+ * rescan.c, sigdefer.c). Only the owning thread changes it: the fd table
+ * and its index, which the handler reads, with the signals blocked; the
+ * arming state with them blocked or inside the producer section
+ * (sigdefer.h), where the ring is written. */
 struct sig_state {
   int signo;
   int started;         /* handler installed (refcounted), timer created */
@@ -59,6 +79,7 @@ struct sig_state {
   size_t watch_count;
   uint32_t pass;        /* re-arm passes so far (sig_fd.mark) */
   size_t rescan_cursor; /* where the next rescan starts (the ring may fill) */
+  struct sig_deferred deferred;
 };
 
 /* A rearm list entry, as the core writes it (12 bytes, little endian). */

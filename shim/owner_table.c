@@ -2,9 +2,11 @@
 #include <pthread.h>
 
 #include "owner_table.h"
+#include "sys.h"
 
 struct owner_slot {
   pid_t tid; /* 0: free; stored last (release) when an entry is made */
+  uintptr_t self; /* sys_thread_self() of that thread */
   evw_loop *loop;
 };
 
@@ -31,6 +33,7 @@ int owner_table_insert(pid_t tid, evw_loop *loop) {
       free_slot = &slots[slots_used];
     if (free_slot != NULL) {
       __atomic_store_n(&free_slot->loop, loop, __ATOMIC_RELAXED);
+      __atomic_store_n(&free_slot->self, sys_thread_self(), __ATOMIC_RELAXED);
       __atomic_store_n(&free_slot->tid, tid, __ATOMIC_RELEASE);
       if (free_slot == &slots[slots_used])
         __atomic_store_n(&slots_used, slots_used + 1, __ATOMIC_RELEASE);
@@ -51,10 +54,12 @@ void owner_table_remove(pid_t tid) {
   pthread_mutex_unlock(&owner_lock);
 }
 
-evw_loop *owner_table_lookup(pid_t tid) {
+evw_loop *owner_table_lookup_self(void) {
+  uintptr_t self = sys_thread_self();
   unsigned used = __atomic_load_n(&slots_used, __ATOMIC_ACQUIRE);
   for (unsigned i = 0; i < used; i++)
-    if (__atomic_load_n(&slots[i].tid, __ATOMIC_ACQUIRE) == tid)
+    if (__atomic_load_n(&slots[i].tid, __ATOMIC_ACQUIRE) != 0 &&
+        __atomic_load_n(&slots[i].self, __ATOMIC_RELAXED) == self)
       return __atomic_load_n(&slots[i].loop, __ATOMIC_RELAXED);
   return NULL;
 }

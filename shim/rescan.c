@@ -4,6 +4,7 @@
  * every fd is polled. */
 #include <errno.h>
 
+#include "sigdefer.h"
 #include "sigfd.h"
 #include "sigloop.h"
 #include "sigmask.h"
@@ -14,6 +15,7 @@ EVW_EXPORT int evw_loop_rescan(evw_loop *loop) {
     return -EINVAL;
   sys_sigset_t previous;
   sigmask_block(loop->sig.signo, &previous);
+  int section = sigdefer_enter(loop); /* against handlers of other signals */
   sigloop_flush(loop);
   int written = 0;
   /* The timer's signal may have been among the flushed ones: a spurious
@@ -24,6 +26,8 @@ EVW_EXPORT int evw_loop_rescan(evw_loop *loop) {
    * took theirs with them: arm every fd again, then poll them all. */
   sigfd_set_async_all(loop, 1);
   int rc = sigfd_report_all(loop);
+  if (section)
+    sigdefer_leave(loop);
   sigmask_restore(&previous);
   return rc < 0 ? rc : written + rc;
 }

@@ -1,7 +1,8 @@
 /* The producer side of the event ring (layout and protocol: docs/INTERNALS.md,
  * "The event ring"). One producer per ring: the progress thread, or the JS
  * thread inside evw_loop_poll, never both at once; for a signal loop the
- * signal handler, or the owning thread with the signals blocked. */
+ * signal handler or the owning thread, whichever holds the producer section
+ * (sigdefer.h). */
 #ifndef EVW_RING_H
 #define EVW_RING_H
 

@@ -16,7 +16,11 @@
  *   SIGARM_IDLE_POLLS times at most, then armed. Under load it is mostly
  *   ready by then, and no signal is raised at all;
  * - polls an fd once more after arming it (a change in between signals
- *   nothing).
+ *   nothing);
+ * - only polls an fd the handler reported with O_ASYNC left on (into an
+ *   empty ring: a quiet loop, a round trip): idle, it is armed already,
+ *   and a change since the poll has signalled, so it needs no fcntl and no
+ *   second poll.
  * Nothing is lost: after a pass every fd of the pass is reported, armed, or
  * watched with a batch to come that polls it (TS calls evw_loop_rearm after
  * every batch while this returns 1); a ready fd the full ring cannot take
@@ -26,8 +30,8 @@
 #include "rearm.h"
 #include "registry.h"
 #include "sigarm.h"
+#include "sigdefer.h"
 #include "sigfd.h"
-#include "sigmask.h"
 #include "sigpoll.h"
 
 /* Fds taken by a pass, polled SIGPOLL_CHUNK at a time. */
@@ -46,9 +50,25 @@ void sigarm_forget_watch(evw_loop *loop) {
   sig->watch_count = 0;
 }
 
-void sigarm_disarm_reported(struct sig_fd *entry) {
-  if (entry->events & SYS_EPOLLONESHOT)
-    sigfd_set_armed(entry, 0);
+/* Leaving O_ASYNC on saves the two fcntl calls that turn it off now and
+ * the two that turn it on again at the pass, when nothing changes before
+ * the pass (a round trip). A change meanwhile costs a signal, which turns
+ * it off then (sigarm_stale_signal). Under load a signal costs more than
+ * the calls. */
+void sigarm_reported(struct sig_fd *entry, int busy) {
+  if (!(entry->events & SYS_EPOLLONESHOT) || !entry->armed)
+    return;
+  if (!(busy || entry->bursty) || sigfd_set_armed(entry, 0) < 0)
+    entry->reported = 1; /* a failed disarm is tried again by the next signal */
+}
+
+/* It changed twice before one pass: it may well do so again (a reply in
+ * several writes), and a signal costs more than the fcntl calls it saves,
+ * so it is disarmed at once from now on, until passes have found it idle
+ * SIGARM_QUIET_PASSES times. */
+void sigarm_stale_signal(struct sig_fd *entry) {
+  if (entry->reported && sigfd_set_armed(entry, 0) == 0)
+    entry->bursty = SIGARM_QUIET_PASSES;
 }
 
 static void sigarm_note_error(struct sigarm_chunk *chunk, int rc) {
@@ -84,6 +104,22 @@ static void sigarm_watch(struct sig_state *sig, struct sig_fd *entry) {
   sig->watch[sig->watch_count++] = (struct sig_watch){.fd = entry->fd, .seq = entry->seq};
 }
 
+/* An idle fd that was reported with O_ASYNC left on, and so was armed all
+ * along: whatever changed since the poll has signalled, and the handler,
+ * which this pass holds off (sigdefer.h), reports it once the pass is over.
+ * So it needs no fcntl and no second poll. Under load it is watched
+ * instead, as an idle fd found disarmed would be. */
+static void sigarm_keep_armed(struct sig_state *sig, struct sig_fd *entry, int batch_coming) {
+  if (batch_coming && entry->idle_polls < SIGARM_IDLE_POLLS && sigfd_set_armed(entry, 0) == 0) {
+    entry->idle_polls++;
+    sigarm_watch(sig, entry);
+    return;
+  }
+  entry->reported = 0;
+  entry->idle_polls = 0;
+}
+
+
 /* Polls the chunk: entries for the ready fds; the idle ones watched while
  * the ring holds entries (a batch, and with it the next pass, will follow),
  * else armed. A ready fd the full ring has no room for is watched too: the
@@ -112,12 +148,16 @@ static void sigarm_flush(evw_loop *loop, struct sigarm_chunk *chunk) {
     if (fds[i].revents & SYS_POLLNVAL)
       continue; /* closed by the user */
     if (bits == 0) {
+      if (entry->bursty > 0)
+        entry->bursty--;
       idle[idle_count++] = entry;
     } else if (written < space) {
       entry->idle_polls = 0;
       ring_put(&loop->ring, written++, entry->fd, entry->seq, bits, RING_KIND_FD);
+      sigarm_reported(entry, 1); /* this entry is a batch to come */
     } else {
       entry->idle_polls = 0;
+      sigarm_reported(entry, 1); /* the full ring is one */
       sigarm_watch(sig, entry);
     }
   }
@@ -126,7 +166,9 @@ static void sigarm_flush(evw_loop *loop, struct sigarm_chunk *chunk) {
   int arm_count = 0;
   for (int i = 0; i < idle_count; i++) {
     struct sig_fd *entry = idle[i];
-    if (batch_coming && !entry->armed && entry->idle_polls < SIGARM_IDLE_POLLS) {
+    if (entry->reported) {
+      sigarm_keep_armed(sig, entry, batch_coming);
+    } else if (batch_coming && !entry->armed && entry->idle_polls < SIGARM_IDLE_POLLS) {
       entry->idle_polls++;
       sigarm_watch(sig, entry);
     } else {
@@ -152,8 +194,11 @@ int sigarm_rearm(evw_loop *loop, uint32_t list_off, int count) {
   struct sig_state *sig = &loop->sig;
   if (!sig->started)
     return 0; /* evw_loop_start polls every fd */
-  sys_sigset_t previous;
-  sigmask_block(sig->signo, &previous);
+  /* The section, not the signal mask: a signal that comes during the pass
+   * is replayed at its end, as the mask would have delivered it then, and
+   * a pass per batch saves two rt_sigprocmask calls. */
+  if (!sigdefer_enter(loop))
+    return -EBUSY; /* never: only the handler takes it, and returns first */
   /* The pass reads last pass's watch list and writes the other one; each
    * fd is taken once, so the new list fits in fd_capacity. */
   struct sig_watch *watched = sig->watch;
@@ -176,6 +221,6 @@ int sigarm_rearm(evw_loop *loop, uint32_t list_off, int count) {
     sigarm_take(loop, &chunk, listed.fd, listed.seq); /* stale entries are skipped */
   }
   sigarm_flush(loop, &chunk);
-  sigmask_restore(&previous);
+  sigdefer_leave(loop);
   return sig->watch_count > 0 ? 1 : chunk.first_error;
 }

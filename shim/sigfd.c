@@ -5,6 +5,7 @@
 #include "rearm.h"
 #include "registry.h"
 #include "sigarm.h"
+#include "sigdefer.h"
 #include "sigfd.h"
 #include "sigmask.h"
 #include "sigpoll.h"
@@ -65,8 +66,10 @@ static int fd_take(const evw_loop *loop, struct sig_fd *entry) {
 
 int sigfd_set_armed(struct sig_fd *entry, int on) {
   int rc = fd_set_async(entry->fd, on);
-  if (rc == 0)
+  if (rc == 0) {
     entry->armed = on;
+    entry->reported = 0;
+  }
   return rc;
 }
 
@@ -127,10 +130,12 @@ static void sigfd_check_ready(evw_loop *loop, const struct sig_fd *entry) {
     return;
   struct sigpoll_item item = {.fd = entry->fd, .events = entry->events, .seq = entry->seq};
   int unreported;
-  sys_sigset_t previous;
-  sigmask_block(loop->sig.signo, &previous);
+  /* The callers block the loop's signals (they change the fd table); the
+   * section keeps out a handler run for any other signal. */
+  if (!sigdefer_enter(loop))
+    return; /* never: only the handler takes it, and returns first */
   sigpoll_report(loop, &item, 1, &unreported);
-  sigmask_restore(&previous);
+  sigdefer_leave(loop);
 }
 
 /* The signal handler reads the fd table (sigfd_lookup): the owning

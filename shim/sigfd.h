@@ -23,8 +23,8 @@ void sigfd_del(evw_loop *loop, int fd, int restore);
  * (the table and its index change only with the signals blocked). */
 struct sig_fd *sigfd_lookup(evw_loop *loop, int fd);
 
-/* O_ASYNC on or off for one fd, and its armed flag with it (unchanged when
- * fcntl fails). Async-signal-safe. */
+/* O_ASYNC on or off for one fd, and its armed flag with it, its reported
+ * flag cleared (unchanged when fcntl fails). Async-signal-safe. */
 int sigfd_set_armed(struct sig_fd *entry, int on);
 
 /* O_ASYNC on (start, rescan) or off (stop) for every fd that wants events;
@@ -32,7 +32,8 @@ int sigfd_set_armed(struct sig_fd *entry, int on);
 void sigfd_set_async_all(evw_loop *loop, int on);
 
 /* Polls every fd (from the rescan cursor); entries for the ready ones.
- * Call with the signals blocked. Returns entries written or -errno. */
+ * Call inside the producer section (sigdefer.h). Returns entries written
+ * or -errno. */
 int sigfd_report_all(evw_loop *loop);
 
 /* Restores and forgets every fd (evw_loop_free). */

@@ -1,6 +1,8 @@
-/* The owning thread's mask around its own ring writes (poll checks,
- * rescan, stop, free): with the loop's signal and SIGIO blocked, the
- * handler cannot run in the middle, so the ring keeps one producer. */
+/* The owning thread's mask where it changes what the handler reads
+ * outside the producer section (the fd table: add, remove, free) and where
+ * queued signals are flushed (stop, rescan): with the loop's signal and
+ * SIGIO blocked, that handler cannot run in the middle. The hot path, the
+ * re-arm pass after each batch, does without it (sigdefer.h). */
 #ifndef EVW_SIGMASK_H
 #define EVW_SIGMASK_H
 

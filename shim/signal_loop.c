@@ -7,6 +7,7 @@
 #include "mem.h"
 #include "owner_table.h"
 #include "registry.h"
+#include "sigdefer.h"
 #include "sigfd.h"
 #include "siginstall.h"
 #include "sigloop.h"
@@ -80,8 +81,11 @@ int sigloop_start(evw_loop *loop) {
   }
   sys_sigset_t previous;
   sigmask_block(loop->sig.signo, &previous);
+  int section = sigdefer_enter(loop); /* against handlers of other signals */
   sigfd_set_async_all(loop, 1);
   sigfd_report_all(loop); /* O_ASYNC only signals changes from now on */
+  if (section)
+    sigdefer_leave(loop);
   sigmask_restore(&previous);
   return 0;
 }

@@ -1,7 +1,7 @@
 /* The owning thread as a signal loop's producer: poll(2) checks turned into
  * ring entries. O_ASYNC only signals changes, so these catch what is ready
  * already: at registration, after a dispatch (level-triggered re-arm) and
- * in a rescan. Call with the loop's signals blocked (sigmask.h). */
+ * in a rescan. Call inside the producer section (sigdefer.h). */
 #ifndef EVW_SIGPOLL_H
 #define EVW_SIGPOLL_H
 

@@ -72,6 +72,9 @@ int sys_fstat_kind(int fd);
 /* time and threads */
 int64_t sys_clock_ns(void); /* absolute CLOCK_MONOTONIC */
 int sys_gettid(void);
+/* The calling thread, unique among live threads, without a system call
+ * (pthread_self, async-signal-safe). */
+uintptr_t sys_thread_self(void);
 
 /* Signals. A set is a bit mask: bit (signo - 1). */
 #define SYS_SIGIO 29
@@ -89,8 +92,14 @@ struct sys_siginfo {
   int fd;        /* si_fd */
   long band;     /* si_band */
   int value_int; /* si_value.sival_int (timers) */
+  void *context; /* the interrupted context, for sys_sigcontext_block */
 };
 typedef void (*sys_sighandler_fn)(const struct sys_siginfo *info);
+
+/* From a handler: the signals of set stay blocked once it returns (they
+ * are added to the mask the interrupted code gets back). Returns those
+ * that were not blocked there before. Async-signal-safe. */
+sys_sigset_t sys_sigcontext_block(void *context, sys_sigset_t set);
 
 /* The disposition of signo: 0 SIG_DFL, 1 the shim's handler, 2 anything
  * else (SIG_IGN included), or -errno. */

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -12,6 +13,7 @@
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "sys.h"
@@ -127,6 +129,8 @@ int64_t sys_clock_ns(void) {
 
 int sys_gettid(void) { return (int)syscall(SYS_gettid); }
 
+uintptr_t sys_thread_self(void) { return (uintptr_t)pthread_self(); }
+
 int sys_sigrtmin(void) { return SIGRTMIN; }
 int sys_sigrtmax(void) { return SIGRTMAX; }
 
@@ -135,7 +139,6 @@ int sys_sigrtmax(void) { return SIGRTMAX; }
 static sys_sighandler_fn installed_fn;
 
 static void sys_trampoline(int signo, siginfo_t *info, void *context) {
-  (void)context;
   int saved_errno = errno; /* the handler's doorbell write may fail */
   sys_sighandler_fn fn = __atomic_load_n(&installed_fn, __ATOMIC_ACQUIRE);
   if (fn != NULL) {
@@ -143,10 +146,24 @@ static void sys_trampoline(int signo, siginfo_t *info, void *context) {
                              .code = info->si_code,
                              .fd = info->si_fd,
                              .band = info->si_band,
-                             .value_int = info->si_value.sival_int};
+                             .value_int = info->si_value.sival_int,
+                             .context = context};
     fn(&si);
   }
   errno = saved_errno;
+}
+
+/* rt_sigreturn restores uc_sigmask: what is added there stays blocked. */
+sys_sigset_t sys_sigcontext_block(void *context, sys_sigset_t set) {
+  sigset_t *mask = &((ucontext_t *)context)->uc_sigmask;
+  sys_sigset_t added = 0;
+  for (int signo = 1; signo < SYS_NSIG; signo++) {
+    if ((set & sys_sigbit(signo)) && sigismember(mask, signo) == 0) {
+      sigaddset(mask, signo);
+      added |= sys_sigbit(signo);
+    }
+  }
+  return added;
 }
 
 int sys_sig_disposition(int signo) {

@@ -63,6 +63,7 @@ void sim_kernel_reset(uint64_t seed, double eintr, double enomem, double spuriou
   sim_p_spurious = spurious;
   sim_faults_injected = 0;
   sim_signals_reset(queue);
+  sim_inject_reset();
 }
 
 struct sim_file *sim_file(int fd) {

@@ -89,6 +89,7 @@ void sim_send_fd_signal(int fd, int code); /* O_ASYNC notification */
 int sim_signal_pending_in(sys_sigset_t set);
 int sim_signalfd_take(sys_sigset_t set, struct sys_siginfo *info);
 int sim_deliver_signals(void); /* → signals delivered to handlers */
+sys_sigset_t sim_sigcontext_block(void *context, sys_sigset_t set);
 sys_sigset_t sim_thread_mask(void);
 void sim_set_thread_mask(sys_sigset_t mask);
 int sim_sig_disposition(int signo);
@@ -99,5 +100,12 @@ int sim_ktimer_set(sys_timer_t timer, int64_t abs_ns);
 int sim_ktimer_delete(sys_timer_t timer);
 void sim_timers_expire(int64_t now);
 int64_t sim_timers_next(void); /* earliest armed POSIX timer, 0 if none */
+
+/* injected writes (inject.c) */
+void sim_inject_reset(void);
+int sim_inject_add(int fd, int after); /* 0, -EINVAL, -EAGAIN (table full) */
+int sim_inject_count(void); /* injected writes not made yet */
+/* Every system call of sys_sim.c returns its result through this. */
+long sim_syscall_return(long rc);
 
 #endif

@@ -144,11 +144,19 @@ int sim_deliver_signals(void) {
     delivered++;
     if (d->fn == NULL)
       continue; /* SIG_DFL would terminate the process: the sim drops it */
-    sys_sigset_t saved = thread_mask;
+    sys_sigset_t saved = thread_mask; /* the context: what sys_sigcontext_block changes */
     thread_mask |= sys_sigbit(p.info.signo) | sys_sigbit(d->mask_signo) | sys_sigbit(SYS_SIGIO);
+    p.info.context = &saved;
     d->fn(&p.info);
     thread_mask = saved;
   }
+}
+
+sys_sigset_t sim_sigcontext_block(void *context, sys_sigset_t set) {
+  sys_sigset_t *saved = context;
+  sys_sigset_t added = set & ~*saved;
+  *saved |= set;
+  return added;
 }
 
 sys_sigset_t sim_thread_mask(void) { return thread_mask; }

@@ -31,3 +31,9 @@ EVW_EXPORT void sim_set_now(double ns) {
   if (ns == ns && ns >= 0)
     sim_advance((int64_t)ns);
 }
+
+/* After `after` more system calls of the shim return, one byte written to
+ * fd and the signals it raises delivered (inject.c). */
+EVW_EXPORT int sim_inject_write(int fd, int after) { return sim_inject_add(fd, after); }
+
+EVW_EXPORT int sim_injections_pending(void) { return sim_inject_count(); }

@@ -1,8 +1,10 @@
 // Re-arming the one-shot fds of a signal loop (shim/sigarm.c): as few
-// signals as the load allows, nothing lost. A ready fd is reported, not
-// armed; an idle fd is watched (kept disarmed, polled at the next re-arm)
-// while the ring holds entries, armed otherwise; a queued signal for a
-// one-shot fd that is not armed is stale and reports nothing.
+// signals and calls as the load allows, nothing lost. A ready fd is
+// reported, not armed; an idle fd is watched (kept disarmed, polled at the
+// next re-arm) while the ring holds entries, armed otherwise; an fd the
+// handler reported into an empty ring keeps O_ASYNC until its pass, which
+// then only polls it; a queued signal for a one-shot fd that is not armed,
+// or reported, is stale and reports nothing.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -37,14 +39,53 @@ test('a one-shot fd ready again at its re-arm is reported and stays disarmed', a
   const seq = shim.fdAdd(loop, a.r, ONESHOT_IN);
   writeBytes(a.w);
   assert.ok(await waitFor(() => ring.pending() === 1), 'the signal reports it');
-  assert.is(fdState(a.r).async, false, 'the handler disarmed it');
+  assert.is(fdState(a.r).async, true, 'the ring was empty: the handler left it armed (reported)');
   ring.take();
   assert.is(rearm([{ pipe: a, seq }]), 0, 'nothing watched');
   assert.equal(ring.take(), [{ fd: a.r, seq, bits: EPOLLIN, kind: KIND_FD }]);
-  assert.is(fdState(a.r).async, false, 'reported, so not armed: its dispatch brings it back');
+  assert.is(fdState(a.r).async, false, 'reported by the pass, a batch to come: disarmed; its dispatch brings it back');
   readAll(a.r);
   assert.is(rearm([{ pipe: a, seq }]), 0);
   assert.is(fdState(a.r).async, true, 'idle with an empty ring: armed at once');
+  done();
+});
+
+test('reported into an empty ring, a one-shot fd keeps O_ASYNC until its pass, which only polls it', async () => {
+  const { ring, pipes: [a], rearm, loop, done } = setup();
+  const seq = shim.fdAdd(loop, a.r, ONESHOT_IN);
+  for (let round = 0; round < 3; round++) {
+    writeBytes(a.w);
+    assert.ok(await waitFor(() => ring.pending() === 1));
+    assert.is(fdState(a.r).async, true, 'left armed, marked reported');
+    ring.take();
+    readAll(a.r);
+    assert.is(rearm([{ pipe: a, seq }]), 0, 'idle: its pass only polls it');
+    assert.is(fdState(a.r).async, true);
+    assert.is(ring.pending(), 0);
+  }
+  done();
+});
+
+test('a change before its pass turns O_ASYNC off; the fd is then disarmed at once until it has been quiet', async () => {
+  const { ring, pipes: [a], rearm, loop, done } = setup();
+  const seq = shim.fdAdd(loop, a.r, ONESHOT_IN);
+  writeBytes(a.w);
+  assert.ok(await waitFor(() => ring.pending() === 1));
+  assert.is(fdState(a.r).async, true, 'left armed, marked reported');
+  writeBytes(a.w); // its signal is stale: the fd is busy
+  assert.is(ring.pending(), 1, 'not reported twice');
+  assert.is(fdState(a.r).async, false, 'the second signal turned O_ASYNC off');
+  const cycle = async () => {
+    ring.take();
+    readAll(a.r);
+    assert.is(rearm([{ pipe: a, seq }]), 0);
+    assert.is(fdState(a.r).async, true, 'idle, empty ring: armed again');
+    writeBytes(a.w);
+    assert.ok(await waitFor(() => ring.pending() === 1));
+    return fdState(a.r).async;
+  };
+  for (let quiet = 1; quiet < 8; quiet++) assert.is(await cycle(), false, `bursty: disarmed at once (${quiet} idle passes)`);
+  assert.is(await cycle(), true, 'found idle by 8 passes: left armed again');
   done();
 });
 

@@ -15,6 +15,8 @@ export interface SimExports {
   sim_next_timer(): number;
   sim_set_now(ns: number): void;
   sim_run(): number;
+  sim_inject_write(fd: number, after: number): number;
+  sim_injections_pending(): number;
   evw_clock_ns(): number;
   evw_doorbell_new(fds: number): number;
   evw_doorbell_close(writeFd: number): number;
