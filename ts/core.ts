@@ -38,7 +38,7 @@ export interface CoreExports {
 }
 
 /** Public ids are `gen * SLOT_SPAN + slot`: unique among live handlers, and found by indexing. */
-const SLOT_SPAN = 2 ** 24;
+export const SLOT_SPAN = 2 ** 24;
 
 export function publicId(slot: number, gen: number): number {
   return gen * SLOT_SPAN + slot;

@@ -1,19 +1,19 @@
 import type { AsyncContext } from './context.js';
-import { publicId } from './core.js';
+import { publicId, SLOT_SPAN } from './core.js';
 import type { Placement } from './runtime.js';
 
 export type FdCallback = (events: number, handler: FdHandler) => void;
 export type TimerCallback = (expirations: number, timer: Timer) => void;
 
 /**
- * A handler object's `state` field: its core slot in bits 0–23 (slots stay below 2^24, see
- * ts/core.ts) and these flags above, all in one small integer. One field instead of four keeps a
- * million timers a million 64-byte objects, and a small integer is stored unboxed.
+ * A handler object's `state` field: its core slot below SLOT_SPAN (2^24, ts/core.ts) and these
+ * flags above it, all in one small integer. The slot and the flags sharing a field keep a million
+ * timers a million 64-byte objects, and a small integer is stored unboxed.
  */
-const SLOT_MASK = 0xffffff;
-export const REMOVED = 1 << 24;
-export const UNREFED = 2 << 24;
-export const ONCE = 4 << 24;
+const SLOT_MASK = SLOT_SPAN - 1;
+export const REMOVED = SLOT_SPAN;
+export const UNREFED = SLOT_SPAN * 2;
+export const ONCE = SLOT_SPAN * 4;
 
 /**
  * What the runtime keeps per handler; the public classes below expose a read-only face of it.
