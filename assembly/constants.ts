@@ -19,6 +19,8 @@ export const STATE_TIMER: i32 = 1 << 9;
 export const STATE_IN_MISSED: i32 = 1 << 10;
 export const STATE_IN_REARM: i32 = 1 << 11;
 export const STATE_IN_WHEEL: i32 = 1 << 12;
+/** fd handlers: the kernel was last asked to hold the fd one-shot (see rearm.ts). */
+export const STATE_ONESHOT_ARMED: i32 = 1 << 13;
 
 /** epoll's event bits. */
 export const EV_ERR: i32 = 0x8;

@@ -2,11 +2,10 @@
 // One list per core; nested dispatch appends after the current batch; TS resets it when the
 // outermost dispatch loop is done. It grows by doubling and may move (dispatchBase changes).
 
-import { FLAG_REARM, FLAG_ONCE } from './constants';
 import { handlerAt, isTimer } from './handlers';
 import { contextAt } from './contexts';
 import { growBlock, nextCapacity } from './memory';
-import { rememberRearm } from './rearm';
+import { rearmAfterDispatch } from './rearm';
 
 const ENTRY_SIZE: usize = 12;
 
@@ -63,5 +62,5 @@ export function appendDispatch(slot: i32, value: i32): void {
   if (!isTimer(h)) h.deadline = (drainEpoch << 32) | <i64>listEnd;
   listEnd++;
   contextAt(h.ctx).dispatched += 1;
-  if (!isTimer(h) && (h.flags & (FLAG_REARM | FLAG_ONCE)) == FLAG_REARM) rememberRearm(slot);
+  if (!isTimer(h)) rearmAfterDispatch(slot);
 }

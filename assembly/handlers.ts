@@ -3,7 +3,7 @@
 // one (a generational index, as in a slab): TS turns (slot, gen) into the public id, so finding a
 // handler by id is an array index, not a map lookup.
 
-import { NONE, STATE_LIVE, STATE_TIMER, FLAG_REARM, FLAG_ONCE, FLAG_EDGE, EV_ERR, EV_HUP, EV_ALL, EPOLLONESHOT, EPOLLET } from './constants';
+import { NONE, STATE_LIVE, STATE_TIMER, EV_ERR, EV_HUP, EV_ALL } from './constants';
 import { growBlock, nextCapacity } from './memory';
 
 /**
@@ -142,12 +142,4 @@ export function isTimer(h: Handler): bool {
 /** The bits an fd handler accepts: its interest plus ERR/HUP (always reported), or nothing when paused. */
 export function effectiveMask(h: Handler): i32 {
   return h.interest != 0 ? (h.interest | EV_ERR | EV_HUP) & EV_ALL : 0;
-}
-
-/** What to hand epoll for this handler: interest, one-shot when re-armed or once, edge-triggered when asked. */
-export function epollEvents(h: Handler): u32 {
-  let events = <u32>(h.interest & EV_ALL);
-  if (h.flags & (FLAG_REARM | FLAG_ONCE)) events |= EPOLLONESHOT;
-  if (h.flags & FLAG_EDGE) events |= EPOLLET;
-  return events;
 }

@@ -4,7 +4,7 @@
 
 import { E_INVALID, STAT_DISPATCHED, STAT_MISSED, STAT_COALESCED, STAT_STALE_DROPPED,
   STAT_HANDLERS, STAT_RING_HIGH_WATER, STAT_MISSED_PENDING } from './constants';
-import { handlerAt, isLiveSlot, isTimer, epollEvents } from './handlers';
+import { handlerAt, isLiveSlot, isTimer } from './handlers';
 import { createLoop, destroyLoop, earlierThanArmed, isLiveLoop, loopAt } from './loops';
 import { contextAt, createContext, destroyContext, blockContext, unblockContext, isLiveContext, mustDefer } from './contexts';
 import { flushMissed } from './missed';
@@ -12,7 +12,7 @@ import { addFdHandler, addTimer, setSeq, removeHandler, modifyHandler } from './
 import { drainLoop } from './drain';
 import { deferDelivery } from './delivery';
 import { dispatchListBase, dispatchListEnd, resetDispatchList } from './dispatch';
-import { finishBatch } from './rearm';
+import { finishBatch, batchDone, epollEvents } from './rearm';
 import { wheelNextDeadline, NO_DEADLINE } from './wheel';
 
 /** Nothing to set up eagerly: every table is created on first use. Kept for the contract. */
@@ -58,12 +58,17 @@ export function loopTimerToArm(loop: i32): f64 {
   return <f64>next;
 }
 
-export function loopProducerWaiting(loop: i32): i32 {
-  if (!isLiveLoop(loop)) return 0;
-  const l = loopAt(loop);
-  const waiting = l.producerWaitingReported;
-  l.producerWaitingReported = 0;
-  return waiting;
+/**
+ * After loopFinishBatch and the re-arm: every callback of what was drained has run. 1 if the
+ * producer waits (gated, or for ring space) and TS must wake it (evw_loop_wake).
+ */
+export function loopBatchDone(loop: i32): i32 {
+  return isLiveLoop(loop) ? batchDone(loop) : 0;
+}
+
+/** Thread loops, right after loopCreate: level-triggered fds stay armed, the producer waits for each batch (rearm.ts). */
+export function loopSetGated(loop: i32): void {
+  if (isLiveLoop(loop)) loopAt(loop).gated = 1;
 }
 
 /** 1 once after a drain saw a RESCAN entry or rescanRequested: TS calls evw_loop_rescan, then drains again. */

@@ -1,7 +1,8 @@
 // Adding, changing and removing handlers. A failed call changes nothing.
 
 import { E_CONTEXT_FULL, E_HANDLER_EXISTS, E_INVALID, NONE, PUBLIC_FLAGS, STATE_TIMER, EV_ALL } from './constants';
-import { allocateHandler, releaseHandler, handlerAt, isLiveSlot, isTimer, fdOwner, setFdOwner, setFdArmedAt } from './handlers';
+import { allocateHandler, releaseHandler, handlerAt, isLiveSlot, isTimer, fdOwner, setFdOwner } from './handlers';
+import { noteArmed } from './rearm';
 import { ringHead } from './ring';
 import { Context, contextAt, isLiveContext, isGlobalContext } from './contexts';
 import { loopAt } from './loops';
@@ -22,7 +23,7 @@ export function addFdHandler(ctx: i32, fd: i32, interest: i32, flags: i32): i32 
   const h = handlerAt(slot);
   h.fd = fd;
   h.interest = interest;
-  setFdArmedAt(h, ringHead(loopAt(c.loop).ring)); // TS arms it (evw_fd_add) right after this
+  noteArmed(h, ringHead(loopAt(c.loop).ring)); // TS arms it (evw_fd_add) right after this
   setFdOwner(fd, slot);
   c.handlers++;
   return slot;
@@ -72,5 +73,5 @@ export function modifyHandler(slot: i32, interest: i32): void {
   if (!isLiveSlot(slot) || isTimer(handlerAt(slot))) return;
   const h = handlerAt(slot);
   h.interest = interest & EV_ALL;
-  setFdArmedAt(h, ringHead(loopAt(contextAt(h.ctx).loop).ring));
+  noteArmed(h, ringHead(loopAt(contextAt(h.ctx).loop).ring));
 }

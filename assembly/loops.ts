@@ -10,6 +10,7 @@ import { wheelCreate, wheelFree } from './wheel';
  * - `ring` is fixed from loopCreate to loopDestroy (the shim holds its address).
  * - `armedDeadline` is what the timerfd was last asked to fire at, -1 when nothing is armed or
  *   the armed expiry was consumed from the ring (a TIMER entry).
+ * - `gated` is set once, before any handler: its level-triggered fds stay armed (rearm.ts).
  * - `globalCtx` is the first global context created on it (NONE if none): it owns the counters
  *   that no handler can be charged with (ring entries for fds no live handler has).
  */
@@ -30,6 +31,7 @@ import { wheelCreate, wheelFree } from './wheel';
   pending: i32;             // 1: the last drain stopped at its batch limit with entries left
   producerWaitingReported: i32;
   rescan: i32;              // 1: a RESCAN entry or rescanRequested was seen; TS must call evw_loop_rescan
+  gated: i32;               // 1: its producer fetches nothing until a batch is done (loopSetGated)
   live: i32;
   nextFree: i32;
 }

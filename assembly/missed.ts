@@ -6,6 +6,7 @@ import { NONE, STATE_IN_MISSED, EV_ALL } from './constants';
 import { Handler, handlerAt, isTimer, effectiveMask } from './handlers';
 import { Context, contextAt } from './contexts';
 import { appendDispatch } from './dispatch';
+import { rearmOnMissedChange } from './rearm';
 
 /** Queues (or merges) an event for `slot` in its context's missed queue and counts it. */
 export function addMissed(slot: i32, value: i32): void {
@@ -18,6 +19,7 @@ export function addMissed(slot: i32, value: i32): void {
     return;
   }
   h.flags |= STATE_IN_MISSED;
+  if (!isTimer(h)) rearmOnMissedChange(slot);
   h.missedValue = isTimer(h) ? value : value & EV_ALL;
   h.missedNext = NONE;
   h.missedPrev = c.missedTail;
@@ -55,8 +57,12 @@ export function flushMissed(c: Context): void {
     let value = h.missedValue;
     unlinkMissed(slot);
     if (!isTimer(h)) value &= effectiveMask(h);
-    if (value == 0) c.staleDropped += 1;
-    else appendDispatch(slot, value);
+    if (value == 0) {
+      c.staleDropped += 1;
+      if (!isTimer(h)) rearmOnMissedChange(slot);
+    } else {
+      appendDispatch(slot, value);
+    }
   }
 }
 

@@ -11,6 +11,7 @@ export const RING_CAPACITY: usize = 132;
 export const RING_PRODUCER_WAITING: usize = 136;
 export const RING_RESCAN_REQUESTED: usize = 140;
 export const RING_PRODUCER_NOW: usize = 144;
+export const RING_FINISHED: usize = 152;
 export const RING_ENTRIES: usize = 192;
 export const ENTRY_SIZE: usize = 16;
 const ALIGN: usize = 64; // head, tail and the flags live on separate cache lines

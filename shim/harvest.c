@@ -22,7 +22,7 @@ int harvest_events(evw_loop *loop, uint32_t space, int timeout_ms, int ring_bell
   if (n < 0)
     return n;
 
-  uint32_t written = 0;
+  uint32_t written = 0, fd_entries = 0;
   for (int i = 0; i < n; i++) {
     uint64_t data = events[i].data;
     if (data == LOOP_DATA_TIMER) {
@@ -37,8 +37,11 @@ int harvest_events(evw_loop *loop, uint32_t space, int timeout_ms, int ring_bell
     } else {
       ring_put(&loop->ring, written++, (int32_t)(uint32_t)data, (uint32_t)(data >> 32),
                events[i].events & RING_EVENT_BITS, RING_KIND_FD);
+      fd_entries++;
     }
   }
   ring_publish(&loop->ring, written, ring_bell);
+  if (fd_entries > 0)
+    loop->awaiting_finish = 1;
   return (int)written;
 }

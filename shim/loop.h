@@ -123,6 +123,11 @@ struct evw_loop {
    * decision to sleep cannot miss each other (progress.c, rearm.c). */
   unsigned handovers;
   int thread_sleeping;
+  /* The last harvest published fd events: level-triggered fds are armed so
+   * (the core's rearm.ts), so nothing is fetched again until JS is done with
+   * that batch (ring_all_finished), or undrained fds would be reported over
+   * and over. Only the producer touches it. */
+  int awaiting_finish;
 };
 
 

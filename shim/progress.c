@@ -14,11 +14,9 @@
  * this: the retry is what makes those fds report again. */
 #define PROGRESS_RETRY_TIMEOUT_MS 1
 
-/* The ring is full: sleep on the wake eventfd only (not on epoll, whose
- * readiness we could not store) until the consumer frees space or a stop. */
-static void wait_for_space(evw_loop *loop, int timeout_ms) {
-  if (ring_announce_waiting(&loop->ring) > 0)
-    return;
+/* Sleeps on the wake eventfd only (not on epoll, whose readiness we could
+ * not or must not fetch now) until the consumer wakes us or a stop. */
+static void sleep_on_wake(evw_loop *loop, int timeout_ms) {
   struct sys_pollfd wake = {.fd = loop->wake_fd, .events = SYS_POLLIN};
   int rc;
   do {
@@ -26,6 +24,21 @@ static void wait_for_space(evw_loop *loop, int timeout_ms) {
   } while (rc == -EINTR);
   if (rc > 0)
     wake_consume(loop->wake_fd);
+}
+
+/* The ring is full: sleep until the consumer frees space. */
+static void wait_for_space(evw_loop *loop, int timeout_ms) {
+  if (ring_announce_waiting(&loop->ring) == 0)
+    sleep_on_wake(loop, timeout_ms);
+}
+
+/* Fd events were published and JS is not done with them yet: epoll would
+ * report the undrained fds again at once, so sleep until JS's batch is done
+ * (loopBatchDone, then evw_loop_wake). Timers wait too: JS, busy with the
+ * batch, could not run them earlier anyway. */
+static void wait_for_finish(evw_loop *loop, int timeout_ms) {
+  if (!ring_announce_finish_wait(&loop->ring))
+    sleep_on_wake(loop, timeout_ms);
 }
 
 int progress_step(evw_loop *loop, int timeout_ms) {
@@ -43,10 +56,14 @@ int progress_step(evw_loop *loop, int timeout_ms) {
     return 0;
   }
   int rc = 0;
-  if (space == 0)
+  if (loop->awaiting_finish && !ring_all_finished(&loop->ring)) {
+    wait_for_finish(loop, timeout_ms);
+  } else if (space == 0) {
     wait_for_space(loop, timeout_ms);
-  else
+  } else {
+    loop->awaiting_finish = 0;
     rc = harvest_events(loop, space, timeout_ms, 1);
+  }
   __atomic_store_n(&loop->thread_sleeping, 0, __ATOMIC_RELAXED);
   return rc == -EINTR ? 0 : rc;
 }

@@ -72,6 +72,18 @@ void ring_request_rescan(struct ring *ring) {
   ring_bell_if_armed(ring);
 }
 
+int ring_all_finished(const struct ring *ring) {
+  uint32_t head = mem_load_u32_relaxed(ring->mem, ring->base + RING_OFF_HEAD);
+  return ring_load(ring, RING_OFF_FINISHED) == head;
+}
+
+int ring_announce_finish_wait(struct ring *ring) {
+  /* Sequentially consistent against the core's "store finished, then take
+   * producerWaiting" (batchDone). */
+  mem_store_u32(ring->mem, ring->base + RING_OFF_PRODUCER_WAITING, 1);
+  return ring_all_finished(ring);
+}
+
 uint32_t ring_announce_waiting(struct ring *ring) {
   /* Sequentially consistent against the consumer's "store tail, then load
    * producerWaiting": either it sees our 1 and has us woken, or we see its

@@ -15,6 +15,7 @@
 #define RING_OFF_PRODUCER_WAITING 136
 #define RING_OFF_RESCAN_REQUESTED 140 /* signal loops: the ring was full */
 #define RING_OFF_PRODUCER_NOW 144
+#define RING_OFF_FINISHED 152 /* the consumer is done with every entry before this */
 #define RING_HEADER_BYTES 192
 #define RING_ENTRY_BYTES 16
 /* The event bits an FD entry carries: IN PRI OUT ERR HUP, epoll's and poll's values alike. */
@@ -60,5 +61,13 @@ void ring_request_rescan(struct ring *ring);
  * (the consumer may have advanced tail just before). Returns the free space
  * seen after setting the flag: 0 means the producer must sleep until woken. */
 uint32_t ring_announce_waiting(struct ring *ring);
+
+/* Whether the consumer is done with everything published: every callback
+ * of it has run (the core's loopBatchDone stores finished = tail). */
+int ring_all_finished(const struct ring *ring);
+
+/* The gate's handshake, like ring_announce_waiting: sets producerWaiting,
+ * then re-checks finished. 0 means the producer must sleep until woken. */
+int ring_announce_finish_wait(struct ring *ring);
 
 #endif

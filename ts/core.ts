@@ -10,7 +10,8 @@ export interface CoreExports {
   rearmBase(loop: number): number;
   loopNextDeadline(loop: number): number;
   loopTimerToArm(loop: number): number;
-  loopProducerWaiting(loop: number): number;
+  loopBatchDone(loop: number): number;
+  loopSetGated(loop: number): void;
   loopPending(loop: number): number;
   loopTakeRescan(loop: number): number;
   ctxCreate(loop: number, maxHandlers: number): number;

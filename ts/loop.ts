@@ -7,7 +7,8 @@ export const ASYNC_RING_ENTRIES = 4096;
 export const POLL_RING_ENTRIES = 256;
 
 /**
- * - `thread`: a progress thread (epoll + timerfd) fills the ring and rings the doorbell.
+ * - `thread`: a progress thread (epoll + timerfd) fills the ring and rings the doorbell; after
+ *   fd events it fetches nothing more until JS is done with that batch.
  * - `signal`: the kernel signals this JS thread; the shim's handler fills the ring.
  * - `poll`: nothing happens until poll() asks the kernel (epoll_wait with timeout 0).
  */
@@ -54,6 +55,9 @@ export class Loop {
   ) {
     const x = core.x;
     this.index = x.loopCreate(kind === 'poll' ? POLL_RING_ENTRIES : ASYNC_RING_ENTRIES);
+    // The progress thread waits for each batch to be done, so level-triggered fds need no
+    // re-arm per event (assembly/rearm.ts).
+    if (kind === 'thread') x.loopSetGated(this.index);
     core.refresh();
     const ringOffset = x.loopRingOffset(this.index);
     const handle = kind === 'signal'
@@ -133,13 +137,13 @@ export class Loop {
     return true;
   }
 
-  /** After a batch: re-arm one-shot fds in one call, let a waiting producer go on, arm the timer. */
+  /** After a batch: re-arm fds in one call, let a waiting producer go on, arm the timer. */
   finish(): void {
     if (this.freed) return;
     const x = this.core.x;
     const count = x.loopFinishBatch(this.index);
     if (count > 0 || this.rearmAgain) this.rearmAgain = this.kernel.rearm(this.handle, x.rearmBase(this.index), count) === 1;
-    if (x.loopProducerWaiting(this.index)) this.kernel.wake(this.handle);
+    if (x.loopBatchDone(this.index)) this.kernel.wake(this.handle);
     this.armTimer();
   }
 

@@ -14,7 +14,7 @@ export const STAT = { dispatched: 0, missed: 1, coalesced: 2, staleDropped: 3, h
 export const EPOLLONESHOT = 2 ** 30;
 export const EPOLLET = 2 ** 31;
 
-const RING = { head: 0, tail: 64, bellArmed: 128, capacity: 132, producerWaiting: 136, rescanRequested: 140, producerNow: 144, entries: 192 };
+const RING = { head: 0, tail: 64, bellArmed: 128, capacity: 132, producerWaiting: 136, rescanRequested: 140, producerNow: 144, finished: 152, entries: 192 };
 
 /** A fresh core on a fresh shared memory, initialised. */
 export function loadCore() {
@@ -115,10 +115,11 @@ export function rearmList(core, loop) {
   return out;
 }
 
-/** One loop with a global context and optionally a bounded context. */
-export function setup({ ringCapacity = 64, maxHandlers = 16 } = {}) {
+/** One loop with a global context and optionally a bounded context; `gated` as a thread loop is. */
+export function setup({ ringCapacity = 64, maxHandlers = 16, gated = false } = {}) {
   const core = loadCore();
   const loop = core.x.loopCreate(ringCapacity);
+  if (gated) core.x.loopSetGated(loop);
   const global = core.x.ctxCreate(loop, 0);
   const ctx = core.x.ctxCreate(loop, maxHandlers);
   return { core, x: core.x, loop, global, ctx, producer: new Producer(core, loop) };

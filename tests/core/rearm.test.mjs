@@ -1,7 +1,7 @@
 // Re-arming one-shot fds after a batch, and the epoll events the core asks for.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { setup, addFd, drainNew, rearmList, EV, FLAG, EPOLLONESHOT, EPOLLET } from './harness.mjs';
+import { setup, addFd, addFds, entriesFor, dispatched, drainNew, rearmList, EV, FLAG, EPOLLONESHOT, EPOLLET } from './harness.mjs';
 
 const test = suite('rearm');
 
@@ -69,6 +69,78 @@ test('the rearm list grows with the batch', () => {
   const list = rearmList(core, loop);
   assert.is(list.length, 300);
   assert.equal(list[299], { fd: 309, events: EV.IN | EPOLLONESHOT, seq: hs[299].seq });
+});
+
+// ---- gated loops (thread loops): level-triggered fds stay armed ----
+
+test('gated: a REARM handler is armed level-triggered and a dispatch re-arms nothing', () => {
+  const { core, x, loop, global, producer } = setup({ gated: true });
+  const h = addFd(x, global, 3, EV.IN);
+  assert.is(events(x, h.slot), EV.IN);
+  assert.is(events(x, addFd(x, global, 4, EV.IN, FLAG.ONCE).slot), EV.IN | EPOLLONESHOT, 'once stays one-shot');
+  producer.fd(3, h.seq, EV.IN);
+  assert.is(drainNew(core, loop).length, 1);
+  assert.equal(rearmList(core, loop), []);
+});
+
+test('gated: a missed fd is made one-shot once, and level-triggered again when dispatched', () => {
+  const { core, x, loop, ctx, producer } = setup({ gated: true });
+  const h = addFd(x, ctx, 3, EV.IN);
+  x.ctxBlock(ctx);
+  producer.fd(3, h.seq, EV.IN);
+  drainNew(core, loop);
+  assert.equal(rearmList(core, loop), [{ fd: 3, events: EV.IN | EPOLLONESHOT, seq: h.seq }], 'quiet while it waits');
+  producer.fd(3, h.seq, EV.IN); // the one-shot arming reported once more: merged into the missed entry
+  drainNew(core, loop);
+  assert.equal(rearmList(core, loop), [], 'already quiet');
+  assert.is(x.ctxMissedCount(ctx), 1);
+  x.ctxUnblock(ctx);
+  const start = x.drainStart();
+  assert.is(dispatched(core, start, x.ctxTakeMissed(ctx)).length, 1);
+  assert.equal(rearmList(core, loop), [{ fd: 3, events: EV.IN, seq: h.seq }]);
+});
+
+test('gated: a missed entry dropped as stale still gets its fd armed level-triggered again', () => {
+  const { core, x, loop, ctx, producer } = setup({ gated: true });
+  const h = addFd(x, ctx, 3, EV.IN | EV.OUT);
+  x.ctxBlock(ctx);
+  producer.fd(3, h.seq, EV.OUT);
+  drainNew(core, loop);
+  rearmList(core, loop);
+  x.handlerModify(h.slot, EV.IN); // TS calls evw_fd_mod with these events right after
+  assert.is(events(x, h.slot), EV.IN | EPOLLONESHOT, 'still waiting in the missed queue: quiet');
+  x.ctxUnblock(ctx);
+  const start = x.drainStart();
+  assert.is(dispatched(core, start, x.ctxTakeMissed(ctx)).length, 0, 'OUT is no longer wanted');
+  assert.equal(rearmList(core, loop), [{ fd: 3, events: EV.IN, seq: h.seq }]);
+});
+
+test('gated: a paused handler is armed one-shot (epoll reports ERR and HUP even for no interest)', () => {
+  const { core, x, loop, global, producer } = setup({ gated: true });
+  const h = addFd(x, global, 3, EV.IN);
+  x.handlerModify(h.slot, 0);
+  assert.is(events(x, h.slot), EPOLLONESHOT);
+  producer.fd(3, h.seq, EV.HUP);
+  assert.is(drainNew(core, loop).length, 0, 'dropped: paused');
+  assert.equal(rearmList(core, loop), [], 'stays disarmed until modify');
+  x.handlerModify(h.slot, EV.IN);
+  assert.is(events(x, h.slot), EV.IN);
+});
+
+test('loopBatchDone: finished = tail; a waiting producer is reported once the ring is empty', () => {
+  const { core, x, loop, global, producer } = setup({ gated: true, ringCapacity: 16 });
+  const hs = addFds(x, global, 3, EV.IN);
+  producer.publish(entriesFor(hs, EV.IN));
+  producer.setField('producerWaiting', 1); // a gated producer waits for the batch to be done
+  assert.is(x.loopBatchDone(loop), 0, 'nothing consumed yet');
+  assert.is(producer.field('finished'), 0);
+  assert.is(producer.field('producerWaiting'), 1);
+  drainNew(core, loop);
+  rearmList(core, loop);
+  assert.is(x.loopBatchDone(loop), 1);
+  assert.is(producer.field('finished'), 3);
+  assert.is(producer.field('producerWaiting'), 0);
+  assert.is(x.loopBatchDone(loop), 0, 'reported once');
 });
 
 test.run();

@@ -48,11 +48,11 @@ test('a full ring makes the producer wait; the drain clears the flag and reports
   const ok = producer.publish(entriesFor(addFds(x, global, 17, EV.IN), EV.IN));
   assert.is(ok, false);
   assert.is(producer.field('producerWaiting'), 1);
-  assert.is(x.loopProducerWaiting(loop), 0, 'not before the drain made room');
+  assert.is(x.loopBatchDone(loop), 0, 'not before the drain made room');
   assert.is(drainNew(core, loop).length, 16);
   assert.is(producer.field('producerWaiting'), 0);
-  assert.is(x.loopProducerWaiting(loop), 1);
-  assert.is(x.loopProducerWaiting(loop), 0, 'reported once');
+  assert.is(x.loopBatchDone(loop), 1);
+  assert.is(x.loopBatchDone(loop), 0, 'reported once');
   assert.is(x.ctxStat(global, STAT.ringHighWater), 16);
 });
 

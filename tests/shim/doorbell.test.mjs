@@ -90,9 +90,10 @@ test('batches published while the bell is disarmed add no byte', async () => {
   const { ring, loop, pipe, bell, seq, done } = setup(1);
   writeBytes(pipe.w);
   assert.ok(await waitFor(() => ring.pending() === 1));
+  ring.take(); // done with it, but not idle: a drain arms the bell only when it finds nothing more
   ring.writeRearmList(65536, [{ fd: pipe.r, events: EPOLLIN | EPOLLONESHOT, seq }]);
   shim.rearm(loop, 65536, 1);
-  assert.ok(await waitFor(() => ring.pending() === 2));
+  assert.ok(await waitFor(() => ring.pending() === 1));
   await sleep(10);
   assert.is(readAll(bell[0]), 1, 'one byte for two batches');
   done();

@@ -105,7 +105,7 @@ const ENTRY = 16;
 const GUARD = 256;
 const GUARD_BYTE = 0xa5;
 /** Header bytes that belong to no field: the shim must never write them. */
-const HEADER_GAPS = [[4, 64], [68, 128], [152, 192]];
+const HEADER_GAPS = [[4, 64], [68, 128], [156, 192]];
 
 /**
  * A shared Wasm memory holding one ring at `offset`, initialised as the core
@@ -138,8 +138,13 @@ export function makeRing(capacity, { offset = 4096, bellArmed = 1 } = {}) {
     rescanRequested: () => Atomics.load(u32, word(140)),
     setRescanRequested: (v) => Atomics.store(u32, word(140), v),
     pending: () => (ring.head() - ring.tail()) >>> 0,
-    /** Consumes every published entry, as the core's drain does. */
-    take() {
+    finished: () => Atomics.load(u32, word(152)),
+    /**
+     * Consumes every published entry, as the core's drain does, and unless `done` is false is
+     * done with them too, as loopBatchDone and TS do: finished = tail, and a producer that
+     * waits for that is woken (a threaded loop's thread fetches nothing new until then).
+     */
+    take({ done = true } = {}) {
       const head = ring.head();
       const out = [];
       let tail = ring.tail();
@@ -149,6 +154,10 @@ export function makeRing(capacity, { offset = 4096, bellArmed = 1 } = {}) {
           bits: Atomics.load(u32, at + 2), kind: Atomics.load(u32, at + 3) });
       }
       Atomics.store(u32, word(64), tail);
+      if (done) {
+        Atomics.store(u32, word(152), tail);
+        if (ring.loop && Atomics.exchange(u32, word(136), 0) === 1) shim.wake(ring.loop);
+      }
       return out;
     },
     guardsIntact: () => guarded.every(([a, b]) => u8.subarray(a, b).every((x) => x === GUARD_BYTE)),
@@ -165,11 +174,20 @@ export function makeRing(capacity, { offset = 4096, bellArmed = 1 } = {}) {
   return ring;
 }
 
+/** A threaded loop (not started) on a 16-entry ring, and one pipe; `done` frees both. */
+export function threadedLoopWithPipe() {
+  const ring = makeRing(16);
+  const loop = newLoop(ring, { threaded: true });
+  const pipe = makePipe();
+  return { ring, loop, pipe, done: () => { shim.loopFree(loop); closeFds(pipe.r, pipe.w); } };
+}
+
 /** evw_loop_new, throwing on failure. */
 export function newLoop(ring, { threaded = false, bellFd = -1 } = {}) {
   const err = [0];
   const loop = shim.loopNewRaw(ring.u8, ring.offset, bellFd, threaded ? 1 : 0, err);
   if (!loop) throw new Error(`evw_loop_new failed: ${err[0]}`);
+  ring.loop = loop; // take() wakes it, as TS does after a batch
   return loop;
 }
 

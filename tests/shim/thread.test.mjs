@@ -3,15 +3,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   EPOLLIN, EPOLLONESHOT, EPOLLOUT, KIND_FD, closeFds, errno, makePipe, makeRing, newLoop, readAll, shim,
-  sleep, waitFor, writeBytes,
+  sleep, threadedLoopWithPipe, waitFor, writeBytes,
 } from './helpers.mjs';
 
-function setup() {
-  const ring = makeRing(16);
-  const loop = newLoop(ring, { threaded: true });
-  const pipe = makePipe();
-  return { ring, loop, pipe, done: () => { shim.loopFree(loop); closeFds(pipe.r, pipe.w); } };
-}
+const setup = threadedLoopWithPipe;
 
 test('the thread writes an FD entry with seq and bits for a readable pipe', async () => {
   const { ring, loop, pipe, done } = setup();
@@ -56,8 +51,9 @@ async function reportedPipes(count) {
   const loop = newLoop(ring, { threaded: true });
   const pipes = Array.from({ length: count }, () => makePipe());
   const seqs = pipes.map((p) => shim.fdAdd(loop, p.r, EPOLLIN | EPOLLONESHOT));
-  shim.start(loop);
+  // Readable before the start: one batch (after fd events the thread waits for take()).
   for (const p of pipes) writeBytes(p.w);
+  shim.start(loop);
   assert.ok(await waitFor(() => ring.pending() === count));
   ring.take();
   const rearmList = pipes.map((p, i) => ({ fd: p.r, events: EPOLLIN | EPOLLONESHOT, seq: seqs[i] }));

@@ -14,7 +14,7 @@ export const ONESHOT = 0x40000000, ET = 0x80000000;
 export const KIND_FD = 0, KIND_TIMER = 1, KIND_RESCAN = 2;
 export const errno = { EPERM: 1, ENOENT: 2, EINTR: 4, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EBUSY: 16, EEXIST: 17, EINVAL: 22, EPIPE: 32 };
 
-const OFF = { head: 0, tail: 64, bellArmed: 128, capacity: 132, producerWaiting: 136, rescanRequested: 140, producerNow: 144 };
+const OFF = { head: 0, tail: 64, bellArmed: 128, capacity: 132, producerWaiting: 136, rescanRequested: 140, producerNow: 144, finished: 152 };
 
 /** A fresh module instance (fresh kernel), initialised with sim_init. */
 export function makeSim({ seed = 1, eintr = 0, enomem = 0, spurious = 0, signalQueue = 0, corePages = 4 } = {}) {
@@ -52,8 +52,11 @@ export function makeSim({ seed = 1, eintr = 0, enomem = 0, spurious = 0, signalQ
     field(ring, name) { return Atomics.load(u32, (ring + OFF[name]) >> 2); },
     setField(ring, name, v) { Atomics.store(u32, (ring + OFF[name]) >> 2, v); },
     producerNow(ring) { return Number(Atomics.load(i64, (ring + OFF.producerNow) >> 3)); },
-    /** Consumes every published entry: [{ fd, seq, bits, kind }]. Does not re-arm the bell. */
-    drain(ring) {
+    /**
+     * Consumes every published entry: [{ fd, seq, bits, kind }], and unless `done` is false is
+     * done with them (loopBatchDone: a gated progress thread fetches again). Does not re-arm the bell.
+     */
+    drain(ring, { done = true } = {}) {
       const cap = sim.field(ring, 'capacity');
       const out = [];
       let tail = sim.field(ring, 'tail');
@@ -63,6 +66,7 @@ export function makeSim({ seed = 1, eintr = 0, enomem = 0, spurious = 0, signalQ
         out.push({ fd: u32[e] | 0, seq: u32[e + 1], bits: u32[e + 2], kind: u32[e + 3] });
       }
       sim.setField(ring, 'tail', tail);
+      if (done) sim.setField(ring, 'finished', tail);
       return out;
     },
     /** Writes a rearm list ([fd, events, seq] triples) at a free spot of the core memory → offset. */
