@@ -68,4 +68,17 @@ regressions('signal mode, edge-triggered: a modify while blocked reports the rea
   });
 });
 
+regressions('signal mode, edge-triggered: a redundant report reads a byte written after it, early and once', () => {
+  runScenario('signal', {
+    seed: 0,
+    faults: { eintr: 0, enomem: 0, spurious: 0, signalQueue: 0 },
+    ops: [
+      { op: 'add', p: 0, interest: 0, edge: true }, { op: 'block' }, { op: 'write', p: 0, n: 1 },
+      { op: 'modify', p: 0, interest: 1 }, { op: 'advance', ms: 0 }, { op: 'modify', p: 0, interest: 1 },
+      { op: 'unblock' }, { op: 'checkMissed' }, { op: 'block' }, { op: 'advance', ms: 0 }, { op: 'unblock' },
+      { op: 'write', p: 0, n: 1 }, { op: 'checkMissed' },
+    ],
+  });
+});
+
 regressions.run();
