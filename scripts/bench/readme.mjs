@@ -10,7 +10,7 @@ const LABELS = {
   precision: "**Timer precision** over 2 s: lateness of evwheel against its phase-kept schedule, of `setInterval` as each interval's excess over 1 ms (it reschedules from its own late wake-up, so a constant delay does not show); jitter, the same measure for both: each interval between callbacks against its nominal length.",
   'round trip': '**Round trip**: a native thread writes one byte to a pipe and waits for the echo on a second pipe (`scripts/bench/native/pinger.c`, built on demand, not part of the package); the contender reads it and echoes it. The reference is `net.Socket` with `\'data\'` events, as users write it; `onread` is its lightest JS path (no stream, one reused buffer), which evwheel\'s doorbell uses. `epoll (npm)` is the `epoll` package, a dev dependency built by node-gyp (its rows say "not available" when its addon did not build). Distribution: [docs/bench/roundtrip.svg](docs/bench/roundtrip.svg).',
   throughput: "**Throughput**: a native thread sprays single bytes round-robin across 1,000 pipes for 1 s; the callbacks drain them, like libuv, with one `read` per readiness unless it fills the 64 KiB buffer (evwheel's and the epoll package's through koffi, libuv's in C).",
-  'scale and memory': '**Scale and memory** (100k fds cannot be opened on this machine: its fd limit is 20,000).',
+  'scale and memory': "**Scale and memory**: registering fd handlers (100k where the fd limit allows; one eventfd each) and a million timers. RSS and JS heap are the process's growth, settled by GC; the core's Wasm memory is that of the same registrations on a bare core (its memory's growth, allocator slack included).",
 };
 
 /** A met/missed word for a measured value against its target. */
@@ -25,6 +25,7 @@ function status(byName) {
   const x = (v, digits = 1) => `${v.toFixed(digits)}×`;
   const us = (v) => `${Math.round(v)} µs`;
   const relay = rt['native relay, two threads (floor of a thread hand-off)'];
+  const spinning = rt['native relay, busy-polling (floor of a spinning hand-off)'];
   const epoll = rt['epoll (npm)'];
   const scaleRatio = t[1e6].evwheelNs / t[1e3].evwheelNs;
   const p99Half = (mode) => p[`evwheel ${mode} 1 ms`].p99 <= p[`setInterval 1 ms (beside ${mode})`].p99 / 2;
@@ -48,6 +49,9 @@ function status(byName) {
     `  ${verdict(rt['evwheel signal'].vsLibuv <= 1.1)}), thread mode ${x(rt['evwheel thread'].vsLibuv, 2)} (target 1.5×: ${verdict(rt['evwheel thread'].vsLibuv <= 1.5)}). A thread hand-off has a floor of its own: the`,
     `  native relay (C only, no JS) is already ${x(relay.vsLibuv, 2)} libuv here, because on this VM every wake-up of a`,
     `  thread on another CPU costs about 25 µs${epoll?.p50 ? `; the epoll package, which hands off the same way, is at ${x(epoll.vsLibuv, 2)}` : ''}.`,
+    `  Busy-polling instead of sleeping does not lift that floor enough: the same relay with its epoll thread`,
+    `  spinning for 1 ms after each event is ${x(spinning.vsLibuv, 2)} libuv at p50 before any JS runs, and its p99 is ${us(spinning.p99)},`,
+    `  because on two CPUs the spinning thread takes the one that the pinger or the echo needs. Not shipped.`,
     `  The libuv reference's p50 moves between runs (17–23 µs), and with it the ratios. Alternating per round trip`,
     `  instead of per block (one process, one pinger), signal mode measured 1.18× libuv (1.16–1.23 over 10 runs):`,
     `  the signal itself costs about 2 µs here, the doorbell and libuv's EINTR retry the rest.`,

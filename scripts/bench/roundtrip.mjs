@@ -1,7 +1,8 @@
 // Round trip: a native thread writes one byte to a pipe and waits for the echo on a second pipe;
 // the contender reads it and echoes it. Contenders: a native echo thread (the floor: no JS), a
 // native relay (an epoll thread ringing a doorbell for an echo thread: the floor of evwheel's
-// thread mode, or of any design that hands an event from one thread to another),
+// thread mode, or of any design that hands an event from one thread to another; once more with
+// its epoll thread busy-polling instead of sleeping),
 // net.Socket (libuv; also with onread, its lightest JS path), the epoll npm package (its watcher thread hands each event to the loop
 // through uv_async; skipped, with a 'not available' row, when the package did not
 // build) and evwheel in thread, signal and poll mode (poll: a setImmediate loop).
@@ -23,7 +24,10 @@ export async function roundtripBench({ quick }) {
   /** Echo set-ups: each returns a stop function. */
   const echoes = {
     'native echo thread (floor)': (inFd, outFd) => { const e = n.echoStart(inFd, outFd); return () => n.echoStop(e); },
-    'native relay, two threads (floor of a thread hand-off)': (inFd, outFd) => { const r = n.relayStart(inFd, outFd); return () => n.relayStop(r); },
+    'native relay, two threads (floor of a thread hand-off)': (inFd, outFd) => { const r = n.relayStart(inFd, outFd, 0); return () => n.relayStop(r); },
+    // Its epoll thread polls for 1 ms after each event instead of sleeping (the pinger writes
+    // again within about 100 µs): what busy-polling the progress thread could gain at best.
+    'native relay, busy-polling (floor of a spinning hand-off)': (inFd, outFd) => { const r = n.relayStart(inFd, outFd, 1000); return () => n.relayStop(r); },
     'net.Socket (libuv)': (inFd, outFd) => {
       const s = new Socket({ fd: inFd, readable: true, writable: false });
       s.on('data', (d) => n.write(outFd, d, d.length));

@@ -1,11 +1,9 @@
 // Schedule + cancel of N timers with random intervals: evwheel's addTimer/remove against
 // Node's setTimeout/clearTimeout, nanoseconds per pair (median of interleaved rounds). A round
 // schedules all N, then cancels all N.
-import { readFileSync } from 'node:fs';
 import { AsyncContext } from 'evwheel';
+import { bareCore } from './core.mjs';
 import { interleave, median, table } from './harness.mjs';
-
-const coreModule = new WebAssembly.Module(readFileSync(new URL('../../build/core.wasm', import.meta.url)));
 
 function intervals(n, seed = 1) {
   let x = seed >>> 0;
@@ -20,9 +18,7 @@ function intervals(n, seed = 1) {
  * with N is the wheel's or the objects' around it. A fresh core per size.
  */
 function coreAlone(iv, n, reps, rounds) {
-  const memory = new WebAssembly.Memory({ shared: true, initial: 16, maximum: 16384 });
-  const x = new WebAssembly.Instance(coreModule, { env: { memory, abort: () => { throw new Error('core abort'); } } }).exports;
-  x.init();
+  const { x } = bareCore();
   const ctx = x.ctxCreate(x.loopCreate(64), n);
   const ivNs = iv.map((ms) => ms * 1e6);
   const slots = new Int32Array(n);

@@ -2,8 +2,8 @@
  * thread writes one byte into `out`, waits for the echo on `in`, and records each round trip
  * in nanoseconds; an optional native echo thread gives the floor (no JS at all), and a native
  * relay (an epoll thread ringing a doorbell for an echo thread) the floor of any design that
- * hands events from one thread to another; a sprayer thread writes bytes round-robin into many
- * pipes for the throughput benchmark. */
+ * hands events from one thread to another, also busy-polling instead of sleeping); a sprayer thread writes bytes round-robin into many
+ * pipes for the throughput benchmark; and raising the fd limit for the scale benchmark. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -101,17 +102,23 @@ EXPORT void echo_stop(void *echo) {
 }
 
 /* The relay: what a progress thread does (one-shot epoll on `in`, a doorbell byte, re-armed
- * after the echo), with an echo thread waiting on the doorbell instead of JS. */
+ * after the echo), with an echo thread waiting on the doorbell instead of JS. With spin_us > 0
+ * the epoll thread does not sleep for spin_us after an event but polls (timeout 0): what
+ * busy-polling would gain by sparing the hand-off one wake-up. */
 struct relay_run {
-  int in_fd, out_fd, epoll_fd, bell[2], stop_fd[2];
+  int in_fd, out_fd, epoll_fd, bell[2], stop_fd[2], spin_us;
   pthread_t waiter, echoer;
 };
 
 static void *relay_wait_main(void *arg) {
   struct relay_run *r = arg;
+  double last_event = 0;
   for (;;) {
     struct epoll_event ev;
-    int n = epoll_wait(r->epoll_fd, &ev, 1, -1);
+    int spinning = now_ns() - last_event < (double)r->spin_us * 1e3;
+    int n = epoll_wait(r->epoll_fd, &ev, 1, spinning ? 0 : -1);
+    if (n == 1)
+      last_event = now_ns();
     if (n == 1 && ev.data.fd == r->stop_fd[0])
       break;
     char byte = 1;
@@ -136,10 +143,11 @@ static void *relay_echo_main(void *arg) {
   return NULL;
 }
 
-EXPORT void *relay_start(int in_fd, int out_fd) {
+EXPORT void *relay_start(int in_fd, int out_fd, int spin_us) {
   struct relay_run *r = calloc(1, sizeof *r);
   r->in_fd = in_fd;
   r->out_fd = out_fd;
+  r->spin_us = spin_us;
   r->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
   if (pipe2(r->bell, O_NONBLOCK | O_CLOEXEC) < 0 || pipe2(r->stop_fd, O_CLOEXEC) < 0)
     abort();
@@ -206,4 +214,22 @@ EXPORT double spray_join(void *run) {
   double written = s->written;
   free(s);
   return written;
+}
+
+/* Raises RLIMIT_NOFILE to `want` open files: the hard limit too where the process may
+ * (CAP_SYS_RESOURCE), else the soft limit as far as the hard one. Returns the soft limit now in
+ * force. */
+EXPORT long raise_open_files(long want) {
+  struct rlimit lim;
+  if (getrlimit(RLIMIT_NOFILE, &lim) < 0)
+    return -1;
+  if ((rlim_t)want > lim.rlim_cur) {
+    struct rlimit raised = {.rlim_cur = (rlim_t)want, .rlim_max = (rlim_t)want > lim.rlim_max ? (rlim_t)want : lim.rlim_max};
+    if (setrlimit(RLIMIT_NOFILE, &raised) < 0) {
+      raised.rlim_cur = raised.rlim_max = lim.rlim_max;
+      if (setrlimit(RLIMIT_NOFILE, &raised) < 0)
+        return (long)lim.rlim_cur;
+    }
+  }
+  return getrlimit(RLIMIT_NOFILE, &lim) < 0 ? -1 : (long)lim.rlim_cur;
 }
