@@ -21,7 +21,8 @@ function status(byName) {
   const p = Object.fromEntries(byName.precision.results.map((r) => [r.name, r]));
   const rt = Object.fromEntries(byName['round trip'].results.map((r) => [r.name, r]));
   const tp = Object.fromEntries(byName.throughput.results.map((r) => [r.name, r]));
-  const d = byName['scale and memory'].results.deliveries;
+  const s = byName['scale and memory'].results;
+  const d = s.deliveries;
   const x = (v, digits = 1) => `${v.toFixed(digits)}×`;
   const us = (v) => `${Math.round(v)} µs`;
   const relay = rt['native relay, two threads (floor of a thread hand-off)'];
@@ -60,7 +61,12 @@ function status(byName) {
     `  batch, so level-triggered fds stay armed and cost no \`epoll_ctl\` per event (re-arming each one used half a CPU`,
     `  that the JS thread lacked). Signal mode ${x(tp['evwheel signal'].vsLibuv, 2)} (${verdict(tp['evwheel signal'].vsLibuv >= 1.5)}): under load an fd drained by its callback is`,
     `  polled after the next batch rather than armed, so few signals are raised.`,
-    `- Memory: the dispatch path allocates nothing; the JS heap is flat across ${d.count.toLocaleString('en')} deliveries.`,
+    `- Memory: the dispatch path allocates nothing; the JS heap is flat across ${d.count.toLocaleString('en')} deliveries. A handler`,
+    `  costs about ${Math.round(s.fds.heapPerHandler)} bytes of JS heap and ${Math.round(s.fds.wasmPerHandler)} of core memory (an fd), ${Math.round(s.timers.heapPerHandler)} and ${Math.round(s.timers.wasmPerHandler)} (a timer).`,
+    ...(s.fds.count < 100_000 ? [
+      `  Only ${s.fds.count.toLocaleString('en')} of the 100,000 fd handlers could be registered: the fd limit is ${s.fds.openFilesLimit.toLocaleString('en')}, and`,
+      `  raising it takes a privilege (CAP_SYS_RESOURCE) this machine does not give.`,
+    ] : []),
   ].join('\n');
 }
 
