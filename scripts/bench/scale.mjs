@@ -15,7 +15,7 @@ const settleHeap = () => { gc(); gc(); return process.memoryUsage(); };
 /** Bytes per handler, unless the process gave back more than the handlers took (noise wins). */
 const perHandlerCell = (perHandler) => (perHandler >= 0 ? perHandler.toFixed(0) : 'n/a (fell: memory freed meanwhile)');
 
-/** Files the process keeps open besides the handlers' fds (stdio, libuv, the doorbell, Wasm). */
+/** Room for the files the process keeps open besides the handlers' fds (stdio, libuv's, the doorbell, loops'). */
 const OTHER_FILES = 500;
 
 /**

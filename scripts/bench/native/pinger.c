@@ -2,8 +2,9 @@
  * thread writes one byte into `out`, waits for the echo on `in`, and records each round trip
  * in nanoseconds; an optional native echo thread gives the floor (no JS at all), and a native
  * relay (an epoll thread ringing a doorbell for an echo thread) the floor of any design that
- * hands events from one thread to another, also busy-polling instead of sleeping); a sprayer thread writes bytes round-robin into many
- * pipes for the throughput benchmark; and raising the fd limit for the scale benchmark. */
+ * hands events from one thread to another, sleeping or busy-polling; a sprayer thread writes
+ * bytes round-robin into many pipes for the throughput benchmark; and the fd limit is raised
+ * here for the scale benchmark. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
