@@ -177,6 +177,11 @@ export function timerAdd(ctx: i32, intervalNs: f64, nowNs: f64, flags: i32): i32
   return reportAdd(slot, slot >= 0 && earlierThanArmed(loopAt(contextAt(ctx).loop), handlerAt(slot).deadline));
 }
 
+/** A live timer's period in ns (as scheduled, rounded to the nanosecond); -1 for any other slot. */
+export function timerInterval(slot: i32): f64 {
+  return isLiveSlot(slot) && isTimer(handlerAt(slot)) ? <f64>handlerAt(slot).interval : -1;
+}
+
 /** 0 for a free slot: a dispatch entry whose generation differs from handlerGen(slot) is stale. */
 export function handlerGen(slot: i32): i32 {
   return isLiveSlot(slot) ? handlerAt(slot).gen : 0;

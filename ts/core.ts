@@ -26,6 +26,7 @@ export interface CoreExports {
   fdAdd(ctx: number, fd: number, interest: number, flags: number): number;
   fdSetSeq(slot: number, seq: number): void;
   timerAdd(ctx: number, intervalNs: number, nowNs: number, flags: number): number;
+  timerInterval(slot: number): number;
   handlerGen(slot: number): number;
   addResultAddress(): number;
   handlerRemove(slot: number): void;

@@ -174,7 +174,7 @@ export class Runtime {
       x.handlerRemove(slot);
       throw err;
     }
-    const t = new Timer(where, slot | (once ? ONCE : 0), gen, intervalMs, callback);
+    const t = new Timer(where, slot | (once ? ONCE : 0), gen, callback);
     if (mayArm) where.loop.armTimer();
     return this.track(t);
   }
@@ -196,11 +196,18 @@ export class Runtime {
       // The user may have closed the fd already: the kernel dropped it from epoll by itself.
       this.kernel.fdDel(loop.handle, h.fd);
       this.byFd.delete(h.fd);
+    } else {
+      h.keepInterval(this.timerIntervalMs(h.slot));
     }
     this.core.x.handlerRemove(h.slot);
     this.handlers[h.slot] = undefined;
     if (wasRefed) this.dropRef();
     loop.release();
+  }
+
+  /** A live timer's interval as the core runs it (nanoseconds), in ms. */
+  timerIntervalMs(slot: number): number {
+    return this.core.x.timerInterval(slot) / 1e6;
   }
 
   modify(h: FdHandler, events: number): void {

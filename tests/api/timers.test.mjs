@@ -60,6 +60,16 @@ for (const worldName of WORLDS) for (const mode of MODES) {
     assert.is(calls, after);
   });
 
+  test('interval reads as the timer runs (to the nanosecond), also once removed and its slot reused', () => {
+    const third = ctx.addTimer(1 / 3, () => {});
+    assert.is(third.interval, 0.333333);
+    third.remove();
+    const next = ctx.addTimer(7, () => {});
+    assert.is(third.interval, 0.333333, 'kept through removal');
+    assert.is(next.interval, 7);
+    next.remove();
+  });
+
   test('a far timer does not hold back a near one', async () => {
     let near = 0;
     ctx.addTimer(60_000, () => {});

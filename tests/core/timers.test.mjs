@@ -105,4 +105,14 @@ test('loopTimerToArm arms the earliest deadline, re-arms only for earlier ones, 
   assert.is(x.loopTimerToArm(loop), 4000, 'the armed expiry was consumed: arm the next one');
 });
 
+test('timerInterval gives a live timer\'s period in ns, and -1 for a freed slot or an fd handler', () => {
+  const { x, global } = setup();
+  const slot = x.timerAdd(global, 333_333, 0, 0);
+  assert.is(x.timerInterval(slot), 333_333);
+  x.handlerRemove(slot);
+  assert.is(x.timerInterval(slot), -1);
+  const fdSlot = x.fdAdd(global, 7, 1, 0);
+  assert.is(x.timerInterval(fdSlot), -1);
+});
+
 test.run();
