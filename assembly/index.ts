@@ -4,7 +4,7 @@
 
 import { E_INVALID, STAT_DISPATCHED, STAT_MISSED, STAT_COALESCED, STAT_STALE_DROPPED,
   STAT_HANDLERS, STAT_RING_HIGH_WATER, STAT_MISSED_PENDING } from './constants';
-import { handlerAt, isLiveSlot, isTimer } from './handlers';
+import { handlerAt, isLiveSlot, isTimer, fdOwner } from './handlers';
 import { createLoop, destroyLoop, earlierThanArmed, isLiveLoop, loopAt } from './loops';
 import { contextAt, createContext, destroyContext, blockContext, unblockContext, isLiveContext, mustDefer } from './contexts';
 import { flushMissed } from './missed';
@@ -168,6 +168,16 @@ export function fdAdd(ctx: i32, fd: i32, interest: i32, flags: i32): i32 {
 
 export function fdSetSeq(slot: i32, seq: u32): void {
   setSeq(slot, seq);
+}
+
+/** A live fd handler's registration sequence (what evw_fd_mod checks); 0 for any other slot. */
+export function fdSeq(slot: i32): u32 {
+  return isLiveSlot(slot) && !isTimer(handlerAt(slot)) ? handlerAt(slot).seq : 0;
+}
+
+/** The slot of the live fd handler owning `fd` in this core, or -1: the one place that map is kept. */
+export function fdHandlerSlot(fd: i32): i32 {
+  return fdOwner(fd);
 }
 
 export function timerAdd(ctx: i32, intervalNs: f64, nowNs: f64, flags: i32): i32 {

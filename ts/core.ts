@@ -25,6 +25,8 @@ export interface CoreExports {
   ctxStat(ctx: number, which: number): number;
   fdAdd(ctx: number, fd: number, interest: number, flags: number): number;
   fdSetSeq(slot: number, seq: number): void;
+  fdSeq(slot: number): number;
+  fdHandlerSlot(fd: number): number;
   timerAdd(ctx: number, intervalNs: number, nowNs: number, flags: number): number;
   timerInterval(slot: number): number;
   handlerGen(slot: number): number;

@@ -76,7 +76,6 @@ abstract class HandlerBase {
 
 export class FdHandler extends HandlerBase {
   /** @internal */ interest: number;
-  /** @internal */ seq = 0;
 
   /** @internal */
   constructor(

@@ -44,7 +44,6 @@ export class Runtime {
   readonly now: () => number;
   /** Handler objects by core slot: finding one by id is an index plus a generation check. */
   private readonly handlers: (Handler | undefined)[] = [];
-  private readonly byFd = new Map<number, FdHandler>();
   private bell: { watcher: Bell; writeFd: number } | undefined;
   private threadLoop: Loop | undefined;
   private signalLoop: Loop | undefined;
@@ -155,10 +154,7 @@ export class Runtime {
       throw errnoError(seq, 'epoll_ctl', `fd ${fd}`);
     }
     x.fdSetSeq(slot, seq);
-    const h = new FdHandler(where, slot | (once ? ONCE : 0), gen, fd, events, callback);
-    h.seq = seq;
-    this.byFd.set(fd, h);
-    return this.track(h);
+    return this.track(new FdHandler(where, slot | (once ? ONCE : 0), gen, fd, events, callback));
   }
 
   /** `intervalMs` was checked by the caller (checkInterval). */
@@ -195,7 +191,6 @@ export class Runtime {
     if (h instanceof FdHandler) {
       // The user may have closed the fd already: the kernel dropped it from epoll by itself.
       this.kernel.fdDel(loop.handle, h.fd);
-      this.byFd.delete(h.fd);
     } else {
       h.keepInterval(this.timerIntervalMs(h.slot));
     }
@@ -216,7 +211,7 @@ export class Runtime {
     const x = this.core.x;
     const before = h.interest;
     x.handlerModify(h.slot, events);
-    const rc = this.kernel.fdMod(h.place.loop.handle, h.fd, x.handlerEpollEvents(h.slot), h.seq);
+    const rc = this.kernel.fdMod(h.place.loop.handle, h.fd, x.handlerEpollEvents(h.slot), x.fdSeq(h.slot));
     if (rc < 0) {
       x.handlerModify(h.slot, before);
       throw errnoError(rc, 'epoll_ctl', `fd ${h.fd}`);
@@ -249,8 +244,10 @@ export class Runtime {
     return h !== undefined && h.id === id ? h : undefined;
   }
 
+  /** The core keeps the fd → slot map (it refuses a second handler for an fd); no copy of it here. */
   findByFd(fd: number): FdHandler | undefined {
-    return this.byFd.get(fd);
+    const slot = this.core.x.fdHandlerSlot(fd);
+    return slot >= 0 ? (this.handlers[slot] as FdHandler) : undefined;
   }
 
   // ---- delivery ----------------------------------------------------------------------------

@@ -78,6 +78,29 @@ test('after removal the fd can be registered again, and a reused slot gets a new
   assert.is.not(x.handlerGen(a.slot), a.gen, 'the old (slot, gen) no longer matches');
 });
 
+test('fdHandlerSlot finds an fd\'s live handler in any context, and -1 once it is removed or never was', () => {
+  const { x, ctx, global } = setup();
+  const a = addFd(x, ctx, 7, EV.IN);
+  const b = addFd(x, global, 9, EV.IN);
+  assert.is(x.fdHandlerSlot(7), a.slot);
+  assert.is(x.fdHandlerSlot(9), b.slot);
+  assert.is(x.fdHandlerSlot(8), -1);
+  assert.is(x.fdHandlerSlot(1 << 30), -1, 'beyond the map');
+  x.handlerRemove(a.slot);
+  assert.is(x.fdHandlerSlot(7), -1);
+});
+
+test('fdSeq gives back what fdSetSeq recorded, for live fd handlers only', () => {
+  const { x, ctx } = setup();
+  const a = addFd(x, ctx, 7, EV.IN);
+  x.fdSetSeq(a.slot, 0xfffffffe);
+  assert.is(x.fdSeq(a.slot) >>> 0, 0xfffffffe);
+  const t = x.timerAdd(ctx, 1000, 0, 0);
+  assert.is(x.fdSeq(t), 0, 'a timer has none');
+  x.handlerRemove(a.slot);
+  assert.is(x.fdSeq(a.slot), 0, 'a freed slot has none');
+});
+
 test('invalid arguments are refused with E_INVALID', () => {
   const { x, ctx } = setup();
   assert.is(x.fdAdd(ctx, -1, EV.IN, 0), E.INVALID);
