@@ -111,7 +111,7 @@ export class Timer extends HandlerBase {
    * field that holds fractional numbers as a pointer to a separate 16-byte heap number: 24 bytes
    * more per timer, which a million timers pay in memory and in every garbage collection.
    */
-  callbackOrInterval: TimerCallback | number;
+  private callbackOrInterval: TimerCallback | number;
 
   /** @internal */
   constructor(place: Placement, state: number, gen: number, callback: TimerCallback) {
