@@ -1,7 +1,12 @@
 // Builds the three artifacts: build/core.wasm (AssemblyScript), build/libevwheel.so (C shim)
 // and dist/ (bundled ESM + .d.ts). `node scripts/build.mjs [core|shim|ts]...` builds a subset.
+//
+// It is also the package's install script. In a clone, the dev dependencies are there and
+// everything is built. Installed from the registry, they are not: the package ships core.wasm
+// and dist/ (they are the same on every machine, `prepack` builds them), and only the shim is
+// compiled, for this machine.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,8 +23,22 @@ function run(cmd, args, what) {
   return true;
 }
 
+/**
+ * False when a step's tools are not installed but its artifact came with the package: nothing to
+ * do. Neither there: the install cannot go on, and says why.
+ */
+function toolsOrShipped(tools, artifact, what) {
+  if (tools.every((tool) => existsSync(tool))) return true;
+  if (existsSync(join(root, artifact))) return false;
+  console.error(`evwheel: cannot build ${what}: ${artifact} is missing and its build tools are not installed (in a clone, run npm install)`);
+  process.exit(1);
+}
+
+const asc = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
+
 function buildCore() {
-  run(process.execPath, [join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js'),
+  if (!toolsOrShipped([asc], 'build/core.wasm', 'the core (assembly/)')) return;
+  run(process.execPath, [asc,
     'assembly/index.ts', '--config', 'asconfig.json', '--target', 'release'], 'the core (assembly/)');
 }
 
@@ -47,6 +66,7 @@ function buildShim() {
 }
 
 function buildTs() {
+  if (!toolsOrShipped([bin('esbuild'), bin('tsc')], 'dist/index.js', 'the API bundle (ts/)')) return;
   // Chunk names are content hashes: without a clean start, every rebuild would leave old chunks behind.
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   // Two entries, one shared chunk: evwheel and evwheel/sim share their classes (instanceof holds).
