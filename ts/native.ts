@@ -29,7 +29,7 @@ export function nativeKernel(): Kernel {
   }
   const path = shimPath();
   if (!existsSync(path)) {
-    throw new EvwheelError('ERR_NOT_SUPPORTED', `evwheel's native shim is missing (${path}): run npm install (it needs a C compiler)`);
+    throw new EvwheelError('ERR_NOT_SUPPORTED', `evwheel's native shim is missing (${path}): its install script builds it, with a C compiler (npm rebuild evwheel; in a clone, npm install)`);
   }
   const lib = koffi.load(path);
   const Loop = koffi.pointer('evw_loop', koffi.opaque());

@@ -58,6 +58,29 @@ test('installed without dev dependencies, the package builds its shim and runs',
   }
 });
 
+test('installed with its install script skipped, the simulation works and native contexts say what to run', () => {
+  const { project } = installPacked();
+  try {
+    writeFileSync(join(project, 'main.mjs'), `
+      import { AsyncContext } from 'evwheel';
+      import { Simulation } from 'evwheel/sim';
+      const sim = Simulation.create({ seed: 1 });
+      sim.createContext().addTimer(1, () => console.log('sim timer'), { once: true });
+      sim.advance(1);
+      try {
+        AsyncContext.create();
+      } catch (err) {
+        console.log(err.code + ' ' + /npm rebuild evwheel/.test(err.message));
+      }
+    `);
+    const run = spawnSync(process.execPath, ['main.mjs'], { cwd: project, encoding: 'utf8', timeout: 20000 });
+    assert.is(run.status, 0, run.stderr);
+    assert.equal(run.stdout.trim().split('\n'), ['sim timer', 'ERR_NOT_SUPPORTED true']);
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
+});
+
 test('with neither the build tools nor a shipped artifact, the install fails and says which', () => {
   const { project, pkg } = installPacked();
   try {
