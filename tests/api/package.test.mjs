@@ -30,6 +30,14 @@ function installPacked() {
   return { project, pkg };
 }
 
+/** Runs `source` as the project's main module; its stdout lines. */
+function runInProject(project, source) {
+  writeFileSync(join(project, 'main.mjs'), source);
+  const run = spawnSync(process.execPath, ['main.mjs'], { cwd: project, encoding: 'utf8', timeout: 20000 });
+  assert.is(run.status, 0, run.stderr);
+  return run.stdout.trim().split('\n');
+}
+
 const installScript = (pkg) => spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: pkg, encoding: 'utf8', timeout: 120000 });
 
 test('installed without dev dependencies, the package builds its shim and runs', () => {
@@ -39,7 +47,7 @@ test('installed without dev dependencies, the package builds its shim and runs',
     const install = installScript(pkg);
     assert.is(install.status, 0, install.stderr);
     assert.equal(readdirSync(join(pkg, 'build')).sort(), ['core.wasm', 'libevwheel.so']);
-    writeFileSync(join(project, 'main.mjs'), `
+    const lines = runInProject(project, `
       import { AsyncContext } from 'evwheel';
       import { Simulation, Events } from 'evwheel/sim';
       const ctx = AsyncContext.create();
@@ -50,9 +58,7 @@ test('installed without dev dependencies, the package builds its shim and runs',
       sim.write(w, 'abc');
       sim.advance(1);
     `);
-    const run = spawnSync(process.execPath, ['main.mjs'], { cwd: project, encoding: 'utf8', timeout: 20000 });
-    assert.is(run.status, 0, run.stderr);
-    assert.equal(run.stdout.trim().split('\n'), ['sim 3', 'timer']);
+    assert.equal(lines, ['sim 3', 'timer']);
   } finally {
     rmSync(project, { recursive: true, force: true });
   }
@@ -61,7 +67,7 @@ test('installed without dev dependencies, the package builds its shim and runs',
 test('installed with its install script skipped, the simulation works and native contexts say what to run', () => {
   const { project } = installPacked();
   try {
-    writeFileSync(join(project, 'main.mjs'), `
+    const lines = runInProject(project, `
       import { AsyncContext } from 'evwheel';
       import { Simulation } from 'evwheel/sim';
       const sim = Simulation.create({ seed: 1 });
@@ -73,9 +79,7 @@ test('installed with its install script skipped, the simulation works and native
         console.log(err.code + ' ' + /npm rebuild evwheel/.test(err.message));
       }
     `);
-    const run = spawnSync(process.execPath, ['main.mjs'], { cwd: project, encoding: 'utf8', timeout: 20000 });
-    assert.is(run.status, 0, run.stderr);
-    assert.equal(run.stdout.trim().split('\n'), ['sim timer', 'ERR_NOT_SUPPORTED true']);
+    assert.equal(lines, ['sim timer', 'ERR_NOT_SUPPORTED true']);
   } finally {
     rmSync(project, { recursive: true, force: true });
   }
