@@ -15,11 +15,10 @@ export const REMOVED = SLOT_SPAN;
 export const UNREFED = SLOT_SPAN * 2;
 export const ONCE = SLOT_SPAN * 4;
 
-/**
- * What the runtime keeps per handler; the public classes below expose a read-only face of it.
- * Deliberately small (a million timers are a million of these): what handlers of one context
- * share lives in their common Placement, and the id is computed from (slot, gen).
- */
+// What the runtime keeps per handler; the public classes below expose a read-only face of it.
+// Deliberately small (a million timers are a million of these): what handlers of one context
+// share lives in their common Placement, and the id is computed from (slot, gen).
+/** What fd handlers and timers have in common. */
 abstract class HandlerBase {
   /** @internal */
   constructor(
@@ -64,6 +63,7 @@ abstract class HandlerBase {
     return this;
   }
 
+  /** True while it keeps the process alive: ref'd (the default) and not removed. */
   hasRef(): boolean {
     return (this.state & (REMOVED | UNREFED)) === 0;
   }
@@ -74,6 +74,10 @@ abstract class HandlerBase {
   }
 }
 
+/**
+ * A watched file descriptor, from setEventHandler(). Its callback gets the ready Events bits, and
+ * this handler.
+ */
 export class FdHandler extends HandlerBase {
   /** @internal */ interest: number;
 
@@ -104,6 +108,10 @@ export class FdHandler extends HandlerBase {
   }
 }
 
+/**
+ * A timer, from addTimer(). Its callback gets the expirations since its last call (more than 1
+ * when overrun ones were coalesced), and this timer.
+ */
 export class Timer extends HandlerBase {
   /**
    * @internal The callback while the timer is active; its interval in ms once it is removed (the
