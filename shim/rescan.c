@@ -13,6 +13,11 @@
 EVW_EXPORT int evw_loop_rescan(evw_loop *loop) {
   if (loop == NULL || !loop->signal_mode)
     return -EINVAL;
+  /* A stopped loop reports nothing until start, which arms and polls every
+   * fd itself. Arming here would let its fds raise a signal whose
+   * disposition may be the default again: that would kill the process. */
+  if (!loop->sig.started)
+    return 0;
   sys_sigset_t previous;
   sigmask_block(loop->sig.signo, &previous);
   int section = sigdefer_enter(loop); /* against handlers of other signals */

@@ -147,6 +147,18 @@ test('stop turns O_ASYNC off, start turns it on and reports what is ready', () =
   done();
 });
 
+test('a stopped loop: rescan and poll report nothing and leave its fds without O_ASYNC', () => {
+  const { ring, loop, pipe, done } = setup();
+  shim.fdAdd(loop, pipe.r, EPOLLIN);
+  assert.is(shim.stop(loop), 0);
+  writeBytes(pipe.w);
+  assert.is(shim.rescan(loop), 0);
+  assert.is(shim.poll(loop), 0);
+  assert.is(fdState(pipe.r).async, false, 'armed, a write would raise a signal nobody handles');
+  assert.is(ring.pending(), 0);
+  done();
+});
+
 test('registration errors: EBADF, EPERM for a regular file, EEXIST, ENOENT', () => {
   const { loop, pipe, done } = setup();
   const dir = mkdtempSync(join(tmpdir(), 'evw-'));
