@@ -6,6 +6,19 @@ export const E_HANDLER_EXISTS: i32 = -2;
 export const E_NOT_FOUND: i32 = -3;
 export const E_NOT_BLOCKED: i32 = -4;
 export const E_INVALID: i32 = -5;
+/** An fd number at or above FD_LIMIT: the core's fd map does not reach it. */
+export const E_FD_RANGE: i32 = -6;
+/** The core's memory cannot hold one more handler (it stops at MAX_MEMORY_BYTES). */
+export const E_NO_MEMORY: i32 = -7;
+
+/**
+ * The fd map is an array indexed by fd: fds below 2^24 (a 64 MiB map at most). Linux hands out
+ * fds below fs.nr_open, 2^20 unless raised.
+ */
+export const FD_LIMIT: i32 = 1 << 24;
+
+/** The core's memory maximum: 16384 pages (ts/core.ts MAXIMUM_PAGES). */
+export const MAX_MEMORY_BYTES: u64 = <u64>16384 << 16;
 
 /** Public handler flags (the `flags` argument of fdAdd / timerAdd). */
 export const FLAG_ONCE: i32 = 1;

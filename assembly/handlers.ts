@@ -4,7 +4,7 @@
 // handler by id is an array index, not a map lookup.
 
 import { NONE, STATE_LIVE, STATE_TIMER, EV_ERR, EV_HUP, EV_ALL } from './constants';
-import { growBlock, nextCapacity } from './memory';
+import { growBlock, nextCapacity, surelyFits } from './memory';
 
 /**
  * One handler (fd handler or timer). Lives at `handlerBase + slot * sizeof<Handler>`.
@@ -59,7 +59,13 @@ export function isLiveSlot(slot: i32): bool {
   return slot >= 0 && slot < handlerHighMark && (handlerAt(slot).flags & STATE_LIVE) != 0;
 }
 
-/** A fresh live record in a free slot; the caller fills the kind-specific fields. */
+/** Whether allocateHandler can succeed: a free slot, or room to grow the table. */
+export function canAllocateHandler(): bool {
+  if (freeHead != NONE || handlerHighMark < handlerCapacity) return true;
+  return surelyFits(<usize>nextCapacity(handlerCapacity, handlerHighMark + 1, 1024) << 6);
+}
+
+/** A fresh live record in a free slot (canAllocateHandler() said so); the caller fills the kind-specific fields. */
 export function allocateHandler(ctx: i32, flags: i32): i32 {
   let slot = freeHead;
   if (slot != NONE) {
@@ -105,14 +111,20 @@ export function fdOwner(fd: i32): i32 {
   return load<i32>(fdMapBase + (<usize>fd << 2));
 }
 
+/** Grows the fd map to cover `fd` (below FD_LIMIT); false, changing nothing, if memory cannot hold it. */
+export function reserveFdOwner(fd: i32): bool {
+  if (fd < fdMapCapacity) return true;
+  const grown = nextCapacity(fdMapCapacity, fd + 1, 256);
+  if (!surelyFits(<usize>grown << 2)) return false;
+  fdMapBase = growBlock(fdMapBase, <usize>fdMapCapacity << 2, <usize>grown << 2);
+  // NONE is -1: every byte 0xff.
+  memory.fill(fdMapBase + (<usize>fdMapCapacity << 2), 0xff, <usize>(grown - fdMapCapacity) << 2);
+  fdMapCapacity = grown;
+  return true;
+}
+
+/** `fd` is covered by the map (reserveFdOwner, or it was set before). */
 export function setFdOwner(fd: i32, slot: i32): void {
-  if (fd >= fdMapCapacity) {
-    const grown = nextCapacity(fdMapCapacity, fd + 1, 256);
-    fdMapBase = growBlock(fdMapBase, <usize>fdMapCapacity << 2, <usize>grown << 2);
-    // NONE is -1: every byte 0xff.
-    memory.fill(fdMapBase + (<usize>fdMapCapacity << 2), 0xff, <usize>(grown - fdMapCapacity) << 2);
-    fdMapCapacity = grown;
-  }
   store<i32>(fdMapBase + (<usize>fd << 2), slot);
 }
 

@@ -1,7 +1,7 @@
 // Adding, changing and removing handlers. A failed call changes nothing.
 
-import { E_CONTEXT_FULL, E_HANDLER_EXISTS, E_INVALID, NONE, PUBLIC_FLAGS, STATE_TIMER, EV_ALL } from './constants';
-import { allocateHandler, releaseHandler, handlerAt, isLiveSlot, isTimer, fdOwner, setFdOwner } from './handlers';
+import { E_CONTEXT_FULL, E_FD_RANGE, E_HANDLER_EXISTS, E_INVALID, E_NO_MEMORY, FD_LIMIT, NONE, PUBLIC_FLAGS, STATE_TIMER, EV_ALL } from './constants';
+import { allocateHandler, canAllocateHandler, releaseHandler, handlerAt, isLiveSlot, isTimer, fdOwner, reserveFdOwner, setFdOwner } from './handlers';
 import { noteArmed } from './rearm';
 import { ringHead } from './ring';
 import { Context, contextAt, isLiveContext, isGlobalContext } from './contexts';
@@ -13,12 +13,18 @@ function isFull(c: Context): bool {
   return !isGlobalContext(c) && c.handlers >= c.maxHandlers;
 }
 
-/** → slot, or E_INVALID / E_HANDLER_EXISTS (any live fd handler of this core has it) / E_CONTEXT_FULL. */
+/**
+ * → slot, or E_INVALID / E_FD_RANGE (fd ≥ FD_LIMIT) / E_HANDLER_EXISTS (any live fd handler of
+ * this core has it) / E_CONTEXT_FULL / E_NO_MEMORY. Everything that can fail is checked (and the
+ * fd map grown) before the handler is allocated.
+ */
 export function addFdHandler(ctx: i32, fd: i32, interest: i32, flags: i32): i32 {
   if (!isLiveContext(ctx) || fd < 0 || (interest & ~EV_ALL) != 0 || (flags & ~PUBLIC_FLAGS) != 0) return E_INVALID;
+  if (fd >= FD_LIMIT) return E_FD_RANGE;
   if (fdOwner(fd) != NONE) return E_HANDLER_EXISTS;
   const c = contextAt(ctx);
   if (isFull(c)) return E_CONTEXT_FULL;
+  if (!canAllocateHandler() || !reserveFdOwner(fd)) return E_NO_MEMORY;
   const slot = allocateHandler(ctx, flags);
   const h = handlerAt(slot);
   h.fd = fd;
@@ -29,7 +35,7 @@ export function addFdHandler(ctx: i32, fd: i32, interest: i32, flags: i32): i32 
   return slot;
 }
 
-/** A timer first due at now + interval (at least the wheel's elapsed). → slot or E_INVALID / E_CONTEXT_FULL. */
+/** A timer first due at now + interval (at least the wheel's elapsed). → slot or E_INVALID / E_CONTEXT_FULL / E_NO_MEMORY. */
 export function addTimer(ctx: i32, intervalNs: f64, nowNs: f64, flags: i32): i32 {
   // NaN fails every comparison: the negated forms reject it too.
   if (!isLiveContext(ctx) || !(intervalNs >= 1) || !(intervalNs < 9.0e18) || !(nowNs >= 0) || !(nowNs < 9.0e18)
@@ -39,6 +45,7 @@ export function addTimer(ctx: i32, intervalNs: f64, nowNs: f64, flags: i32): i32
   if (now > i64.MAX_VALUE - interval) return E_INVALID;
   const c = contextAt(ctx);
   if (isFull(c)) return E_CONTEXT_FULL;
+  if (!canAllocateHandler()) return E_NO_MEMORY;
   const slot = allocateHandler(ctx, flags | STATE_TIMER);
   const h = handlerAt(slot);
   h.interval = interval;

@@ -56,6 +56,10 @@ export function slotOfId(id: number): number {
 export const E_CONTEXT_FULL = -1;
 export const E_HANDLER_EXISTS = -2;
 export const E_NOT_BLOCKED = -4;
+export const E_FD_RANGE = -6;
+export const E_NO_MEMORY = -7;
+/** fds the core's fd map reaches (assembly/constants.ts FD_LIMIT). */
+export const FD_LIMIT = 2 ** 24;
 
 export const FLAG_ONCE = 1;
 export const FLAG_EDGE = 2;

@@ -1,13 +1,15 @@
 import { socketBell, type Bell, type BellFactory } from './bell.js';
 import { calibratedClock } from './clock.js';
 import type { AsyncContext } from './context.js';
-import { Core, E_CONTEXT_FULL, E_HANDLER_EXISTS, FLAG_EDGE, FLAG_ONCE, FLAG_REARM, slotOfId } from './core.js';
+import { Core, E_CONTEXT_FULL, E_FD_RANGE, E_HANDLER_EXISTS, E_NO_MEMORY, FD_LIMIT, FLAG_EDGE, FLAG_ONCE, FLAG_REARM, slotOfId } from './core.js';
 import { EvwheelError, errnoError } from './errors.js';
 import { checkEvents, intervalNs } from './events.js';
 import { FdHandler, ONCE, REMOVED, Timer, UNREFED, type FdCallback, type Handler, type TimerCallback } from './handler.js';
 import type { Kernel } from './kernel.js';
 import { Loop, stopNow, type Linger, type LoopKind } from './loop.js';
 import { nativeKernel } from './native.js';
+
+const EPOLLIN = 0x1;
 
 /** Ring drains per delivery before yielding to Node's loop (the rest waits, nothing is lost). */
 const MAX_ROUNDS = 16;
@@ -80,6 +82,7 @@ export class Runtime {
 
   /** The thread's progress-thread loop, created (without a thread) on first use. */
   thread(): Loop {
+    this.assertAlive();
     if (!this.threadLoop) this.threadLoop = this.addLoop('thread');
     return this.threadLoop;
   }
@@ -89,6 +92,7 @@ export class Runtime {
    * signal-mode handlers of a JS thread share one signal (and one POSIX timer).
    */
   signal(requested: number | undefined): Loop {
+    this.assertAlive();
     if (this.signalLoop && requested === undefined) return this.signalLoop;
     const signo = this.kernel.signalChoose(requested ?? 0);
     if (signo < 0) throw signalChoiceError(signo, requested);
@@ -141,12 +145,14 @@ export class Runtime {
   // ---- registration ------------------------------------------------------------------------
 
   addFd(where: Placement, fd: number, events: number, callback: FdCallback, edge: boolean, once: boolean): FdHandler {
+    this.assertAlive();
     const x = this.core.x;
     const flags = (once ? FLAG_ONCE : 0) | (edge ? FLAG_EDGE : 0) | (edge || once ? 0 : FLAG_REARM);
     const slot = x.fdAdd(where.ctxIndex, fd, events, flags);
+    if (slot === E_FD_RANGE) throw this.fdRangeError(where.loop, fd);
     if (slot < 0) throw this.coreError(slot, `fd ${fd}`);
     const gen = this.core.addResult[0];
-    where.loop.retain();
+    this.retainFor(where, slot);
     const seq = this.kernel.fdAdd(where.loop.handle, fd, x.handlerEpollEvents(slot));
     if (seq < 0) {
       x.handlerRemove(slot);
@@ -159,20 +165,26 @@ export class Runtime {
 
   /** `intervalMs` was checked by the caller (checkInterval). */
   addTimer(where: Placement, intervalMs: number, callback: TimerCallback, once: boolean): Timer {
+    this.assertAlive();
     const x = this.core.x;
     const slot = x.timerAdd(where.ctxIndex, intervalNs(intervalMs), this.now(), once ? FLAG_ONCE : 0);
     if (slot < 0) throw this.coreError(slot, 'timer');
     const gen = this.core.addResult[0];
     const mayArm = this.core.addResult[1];
-    try {
-      where.loop.retain();
-    } catch (err) {
-      x.handlerRemove(slot);
-      throw err;
-    }
+    this.retainFor(where, slot);
     const t = new Timer(where, slot | (once ? ONCE : 0), gen, callback);
     if (mayArm) where.loop.armTimer();
     return this.track(t);
+  }
+
+  /** Starts delivery on the handler's loop if it is the first; if that fails, the core forgets the handler. */
+  private retainFor(where: Placement, slot: number): void {
+    try {
+      where.loop.retain();
+    } catch (err) {
+      this.core.x.handlerRemove(slot);
+      throw err;
+    }
   }
 
   private track<H extends Handler>(h: H): H {
@@ -207,6 +219,7 @@ export class Runtime {
 
   modify(h: FdHandler, events: number): void {
     checkEvents(events);
+    this.assertAlive();
     if (h.state & REMOVED) throw new EvwheelError('ERR_HANDLER_NOT_FOUND', `fd ${h.fd}: the handler was removed`);
     const x = this.core.x;
     const before = h.interest;
@@ -403,8 +416,20 @@ export class Runtime {
     if (this.shutDown) throw new EvwheelError('ERR_CONTEXT_CLOSED', 'evwheel has shut down: the process is exiting');
   }
 
+  /**
+   * An fd beyond the core's fd map: almost always a number that is not an open fd at all, which
+   * only the kernel can tell. It is asked by registering the fd and removing it again.
+   */
+  private fdRangeError(loop: Loop, fd: number): EvwheelError {
+    const rc = this.kernel.fdAdd(loop.handle, fd, EPOLLIN);
+    if (rc < 0) return errnoError(rc, 'epoll_ctl', `fd ${fd}`);
+    this.kernel.fdDel(loop.handle, fd);
+    return new EvwheelError('ERR_NOT_SUPPORTED', `fd ${fd}: evwheel watches fds below ${FD_LIMIT} (Linux hands out larger ones only when fs.nr_open is raised)`);
+  }
+
   private coreError(code: number, subject: string): EvwheelError {
     if (code === E_CONTEXT_FULL) return new EvwheelError('ERR_CONTEXT_FULL', `${subject}: the context already holds maxHandlers handlers`);
+    if (code === E_NO_MEMORY) return new EvwheelError('ERR_CONTEXT_FULL', `${subject}: the core's memory for this thread (1 GiB, about 4 million handlers) is full`);
     if (code === E_HANDLER_EXISTS) return new EvwheelError('ERR_HANDLER_EXISTS', `${subject}: the file descriptor already has a handler in this process`);
     return new EvwheelError('ERR_INVALID_ARG', `${subject}: rejected by the core (${code})`);
   }

@@ -37,6 +37,15 @@ for (const mode of MODES) {
     unchanged();
   });
 
+  test('an fd number no process has open, however large: ERR_BAD_FD, and later fds still register', () => {
+    for (const fd of [2 ** 24 - 1, 2 ** 24, 1e9, 2 ** 30, 2 ** 31 - 1]) {
+      throwsCode(() => ctx.setEventHandler(fd, Events.IN, noop), 'ERR_BAD_FD');
+    }
+    unchanged();
+    const [r] = pipe();
+    ctx.setEventHandler(r, Events.IN, noop).remove();
+  });
+
   test('regular file', () => {
     const fd = regularFileFd();
     try {

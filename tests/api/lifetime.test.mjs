@@ -53,5 +53,11 @@ for (const mode of MODES) {
     assert.not.match(r.out, /exiting after 0 bytes/);
   });
 
+  test('once evwheel has shut down for exit, registering says ERR_CONTEXT_CLOSED; remove() is still a no-op', async () => {
+    const r = await runChild([mode, 'register-at-exit'], 20000);
+    assert.is(r.code, 0, r.err);
+    assert.match(r.out, 'ERR_CONTEXT_CLOSED ERR_CONTEXT_CLOSED ERR_CONTEXT_CLOSED ERR_CONTEXT_CLOSED ok');
+  });
+
   test.run();
 }

@@ -24,6 +24,26 @@ function caught(signo) {
 const test = suite('signal mode');
 test.after.each(() => closeAll());
 
+test('a signal taken by someone else while no handler used it: ERR_NOT_SUPPORTED, nothing kept', () => {
+  const signal = libc.func('intptr_t signal(int signo, intptr_t handler)');
+  const SIG_DFL = 0;
+  const SIG_IGN = 1;
+  const ctx = AsyncContext.create({ mode: 'signal' });
+  const [r] = pipe();
+  try {
+    ctx.addTimer(1000, () => {}).remove(); // installs evwheel's handler, then gives the signal back
+    signal(ctx.signal, SIG_IGN);
+    assert.throws(() => ctx.setEventHandler(r, Events.IN, () => {}),
+      (e) => e instanceof EvwheelError && e.code === 'ERR_NOT_SUPPORTED' && /someone else/.test(e.message));
+    assert.is(ctx.stats().handlers, 0);
+    signal(ctx.signal, SIG_DFL);
+    ctx.setEventHandler(r, Events.IN, () => {}).remove();
+  } finally {
+    signal(ctx.signal, SIG_DFL);
+    ctx.close();
+  }
+});
+
 test('uses a realtime signal, shared by the thread\'s signal contexts', () => {
   const a = AsyncContext.create({ mode: 'signal' });
   const b = AsyncContext.create({ mode: 'signal' });

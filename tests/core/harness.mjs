@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 const wasmPath = fileURLToPath(new URL('../../build/core.wasm', import.meta.url));
 const module = new WebAssembly.Module(readFileSync(wasmPath));
 
-export const E = { CONTEXT_FULL: -1, HANDLER_EXISTS: -2, NOT_FOUND: -3, NOT_BLOCKED: -4, INVALID: -5 };
+export const E = { CONTEXT_FULL: -1, HANDLER_EXISTS: -2, NOT_FOUND: -3, NOT_BLOCKED: -4, INVALID: -5, FD_RANGE: -6, NO_MEMORY: -7 };
 export const FLAG = { ONCE: 1, EDGE: 2, REARM: 4 };
 export const EV = { IN: 0x1, PRI: 0x2, OUT: 0x4, ERR: 0x8, HUP: 0x10 };
 export const KIND = { FD: 0, TIMER: 1, RESCAN: 2 };
