@@ -1,14 +1,15 @@
 // Where an event goes: the dispatch list now, or the context's missed queue. Missed events of a
 // context always reach the dispatch list before any newer event of that context.
 
-import { isLiveSlot, handlerAt, isTimer } from './handlers';
+import { isLiveSlot, handlerAt } from './handlers';
 import { contextAt, isBlocked } from './contexts';
 import { addMissed, flushMissed } from './missed';
 import { appendDispatch, mergeIntoPending } from './dispatch';
 
 /**
  * Routes one event (fd bits already masked, or a timer expiration count) for a live handler.
- * Only called while draining: a second fd event of the same drain joins the first (coalesced).
+ * Only called while draining: an event for a handler whose callback is still to come joins that
+ * delivery (coalesced).
  */
 export function deliver(slot: i32, value: i32): void {
   const h = handlerAt(slot);
@@ -18,7 +19,7 @@ export function deliver(slot: i32, value: i32): void {
     return;
   }
   if (c.missedCount > 0) flushMissed(c);
-  if (!isTimer(h) && mergeIntoPending(slot, value)) {
+  if (mergeIntoPending(slot, value)) {
     c.coalesced += 1;
     return;
   }

@@ -1,8 +1,16 @@
-// The dispatch list: what TS must call, in order. 12-byte entries {i32 slot, i32 id, i32 value}.
+// The dispatch list: what TS must call, in order. 12-byte entries {i32 slot, i32 gen, i32 value}.
 // One list per core; nested dispatch appends after the current batch; TS resets it when the
 // outermost dispatch loop is done. It grows by doubling and may move (dispatchBase changes).
+//
+// TS sets an entry's slot to NONE as it takes it (before the callback runs). An entry whose slot
+// still names its handler is *pending*: its callback is still to come. Invariants:
+// - A handler has at most one pending entry, and its dispatch mark (dispatchMark) is that entry's
+//   index: a new event for it merges into the pending entry instead of making a second one.
+// - A pending entry holds only what its handler still wants: modify() masks it, removal drops it
+//   (setting its slot to NONE as well). Both count the drop as stale and undo its `dispatched`.
 
-import { handlerAt, isTimer } from './handlers';
+import { NONE } from './constants';
+import { Handler, effectiveMask, handlerAt, isTimer } from './handlers';
 import { contextAt } from './contexts';
 import { growBlock, nextCapacity } from './memory';
 import { rearmAfterDispatch } from './rearm';
@@ -14,25 +22,68 @@ let listCapacity: i32 = 0;
 let listEnd: i32 = 0;
 
 /**
- * Drains are numbered (from 1). An fd handler appended during drain E at index i is marked
- * (E << 32 | i), in its record's otherwise unused `deadline`. A second event for it in the same
- * drain is merged into that entry: TS has not run any entry of the current drain yet (it
- * dispatches after drain returns, and a nested drain only appends after it), so nothing is lost
- * and the callback is not called twice in one batch for one readiness.
+ * The index of the handler's latest entry, in a field its kind leaves unused: an fd handler's
+ * `deadline`, a timer's `seq`. Only trusted after pendingEntry() checks the entry names it.
  */
-let drainEpoch: i64 = 0;
-
-export function beginDrain(): void {
-  drainEpoch++;
+function dispatchMark(h: Handler): i32 {
+  return isTimer(h) ? <i32>h.seq : <i32>h.deadline;
 }
 
-/** ORs `bits` into the entry this drain already made for fd handler `slot`; false if there is none. */
-export function mergeIntoPending(slot: i32, bits: i32): bool {
-  const mark = handlerAt(slot).deadline;
-  if ((mark >> 32) != drainEpoch) return false;
-  const entry = listBase + <usize>(<i32>(mark & 0xffffffff)) * ENTRY_SIZE;
-  store<i32>(entry, load<i32>(entry, 8) | bits, 8);
+function setDispatchMark(h: Handler, index: i32): void {
+  if (isTimer(h)) h.seq = <u32>index;
+  else h.deadline = <i64>index;
+}
+
+/** The address of `slot`'s pending entry, or 0 if it has none. */
+function pendingEntry(slot: i32): usize {
+  const h = handlerAt(slot);
+  const index = dispatchMark(h);
+  if (index < 0 || index >= listEnd) return 0;
+  const entry = listBase + <usize>index * ENTRY_SIZE;
+  return load<i32>(entry) == slot && load<i32>(entry, 4) == h.gen ? entry : 0;
+}
+
+/**
+ * Merges an event into `slot`'s pending entry (fd bits OR-ed, timer expirations summed); false if
+ * it has none. The callback still to come gets both, once.
+ */
+export function mergeIntoPending(slot: i32, value: i32): bool {
+  const entry = pendingEntry(slot);
+  if (entry == 0) return false;
+  store<i32>(entry, mergeValues(handlerAt(slot), load<i32>(entry, 8), value), 8);
   return true;
+}
+
+/** Two values for one handler as one: fd bits OR-ed, timer expirations summed (saturating). */
+export function mergeValues(h: Handler, a: i32, b: i32): i32 {
+  if (!isTimer(h)) return a | b;
+  const sum = <i64>a + <i64>b;
+  return sum > <i64>i32.MAX_VALUE ? i32.MAX_VALUE : <i32>sum;
+}
+
+/**
+ * After modify(): the pending entry keeps only the bits the handler still wants; left with none,
+ * it is dropped as stale.
+ */
+export function maskPending(slot: i32): void {
+  const entry = pendingEntry(slot);
+  if (entry == 0) return;
+  const bits = load<i32>(entry, 8) & effectiveMask(handlerAt(slot));
+  if (bits == 0) dropEntry(slot, entry);
+  else store<i32>(entry, bits, 8);
+}
+
+/** Before removal: the pending entry, if any, is dropped as stale. */
+export function dropPending(slot: i32): void {
+  const entry = pendingEntry(slot);
+  if (entry != 0) dropEntry(slot, entry);
+}
+
+function dropEntry(slot: i32, entry: usize): void {
+  store<i32>(entry, NONE);
+  const c = contextAt(handlerAt(slot).ctx);
+  c.dispatched -= 1;
+  c.staleDropped += 1;
 }
 
 export function dispatchListBase(): usize {
@@ -59,7 +110,7 @@ export function appendDispatch(slot: i32, value: i32): void {
   store<i32>(entry, slot, 0);
   store<i32>(entry, h.gen, 4);
   store<i32>(entry, value, 8);
-  if (!isTimer(h)) h.deadline = (drainEpoch << 32) | <i64>listEnd;
+  setDispatchMark(h, listEnd);
   listEnd++;
   contextAt(h.ctx).dispatched += 1;
   if (!isTimer(h)) rearmAfterDispatch(slot);

@@ -6,7 +6,7 @@ import { handlerAt, fdOwner, effectiveMask, fdArmedAt } from './handlers';
 import { contextAt } from './contexts';
 import { Loop, loopAt } from './loops';
 import { deliver } from './delivery';
-import { beginDrain, dispatchListEnd } from './dispatch';
+import { dispatchListEnd } from './dispatch';
 import { rememberRearm } from './rearm';
 import { wheelAdvance, wheelInsert } from './wheel';
 import {
@@ -17,7 +17,6 @@ import {
 export const DRAIN_BATCH: u32 = 4096;
 
 export function drainLoop(loop: i32, nowNs: f64): i32 {
-  beginDrain();
   const l = loopAt(loop);
   const consumed = consumeRing(loop, l);
   if (consumed > 0 && takeProducerWaiting(l.ring)) l.producerWaitingReported = 1;

@@ -1,12 +1,13 @@
 // Adding, changing and removing handlers. A failed call changes nothing.
 
-import { E_CONTEXT_FULL, E_FD_RANGE, E_HANDLER_EXISTS, E_INVALID, E_NO_MEMORY, FD_LIMIT, NONE, PUBLIC_FLAGS, STATE_TIMER, EV_ALL } from './constants';
+import { E_CONTEXT_FULL, E_FD_RANGE, E_HANDLER_EXISTS, E_INVALID, E_NO_MEMORY, FD_LIMIT, NONE, PUBLIC_FLAGS, STATE_IN_MISSED, STATE_TIMER, EV_ALL } from './constants';
 import { allocateHandler, canAllocateHandler, releaseHandler, handlerAt, isLiveSlot, isTimer, fdOwner, reserveFdOwner, setFdOwner } from './handlers';
 import { noteArmed } from './rearm';
 import { ringHead } from './ring';
 import { Context, contextAt, isLiveContext, isGlobalContext } from './contexts';
 import { loopAt } from './loops';
 import { unlinkMissed } from './missed';
+import { dropPending, maskPending } from './dispatch';
 import { wheelInsert, wheelRemove } from './wheel';
 
 function isFull(c: Context): bool {
@@ -60,8 +61,9 @@ export function setSeq(slot: i32, seq: u32): void {
 }
 
 /**
- * Forgets a handler everywhere it can be found by the core: wheel, missed queue, fd map. Ring
- * entries and dispatch entries still naming it are recognised later by seq / id and dropped.
+ * Forgets a handler everywhere it can be found by the core: wheel, missed queue, fd map, its
+ * pending dispatch entry (the last two count as stale drops). Ring entries still naming it are
+ * recognised later by seq and dropped.
  */
 export function removeHandler(slot: i32): void {
   if (!isLiveSlot(slot)) return;
@@ -69,16 +71,22 @@ export function removeHandler(slot: i32): void {
   const c = contextAt(h.ctx);
   if (isTimer(h)) wheelRemove(loopAt(c.loop).wheel, slot);
   else if (fdOwner(h.fd) == slot) setFdOwner(h.fd, NONE);
+  if (h.flags & STATE_IN_MISSED) c.staleDropped += 1;
   unlinkMissed(slot);
+  dropPending(slot);
   c.handlers--;
   releaseHandler(slot);
 }
 
-/** New interest; bits already queued that it no longer wants are dropped when delivered. */
-/** TS re-arms the fd (evw_fd_mod) right after this: what the ring holds from before is stale. */
+/**
+ * New interest. Bits it no longer wants are dropped: now from its pending dispatch entry, when
+ * its missed entry is delivered. TS re-arms the fd (evw_fd_mod) right after this: what the ring
+ * holds from before is stale.
+ */
 export function modifyHandler(slot: i32, interest: i32): void {
   if (!isLiveSlot(slot) || isTimer(handlerAt(slot))) return;
   const h = handlerAt(slot);
   h.interest = interest & EV_ALL;
+  maskPending(slot);
   noteArmed(h, ringHead(loopAt(contextAt(h.ctx).loop).ring));
 }

@@ -5,7 +5,7 @@
 import { NONE, STATE_IN_MISSED, EV_ALL } from './constants';
 import { Handler, handlerAt, isTimer, effectiveMask } from './handlers';
 import { Context, contextAt } from './contexts';
-import { appendDispatch } from './dispatch';
+import { appendDispatch, mergeIntoPending, mergeValues } from './dispatch';
 import { rearmOnMissedChange } from './rearm';
 
 /** Queues (or merges) an event for `slot` in its context's missed queue and counts it. */
@@ -15,7 +15,7 @@ export function addMissed(slot: i32, value: i32): void {
   c.missed += 1;
   if (h.flags & STATE_IN_MISSED) {
     c.coalesced += 1;
-    h.missedValue = mergeValue(h, h.missedValue, value);
+    h.missedValue = mergeValues(h, h.missedValue, isTimer(h) ? value : value & EV_ALL);
     return;
   }
   h.flags |= STATE_IN_MISSED;
@@ -60,14 +60,10 @@ export function flushMissed(c: Context): void {
     if (value == 0) {
       c.staleDropped += 1;
       if (!isTimer(h)) rearmOnMissedChange(slot);
+    } else if (mergeIntoPending(slot, value)) {
+      c.coalesced += 1; // its callback, still to come in an outer batch, gets it
     } else {
       appendDispatch(slot, value);
     }
   }
-}
-
-function mergeValue(h: Handler, queued: i32, value: i32): i32 {
-  if (!isTimer(h)) return queued | (value & EV_ALL);
-  const sum = <i64>queued + <i64>value;
-  return sum > <i64>i32.MAX_VALUE ? i32.MAX_VALUE : <i32>sum; // saturate: a count, never negative
 }

@@ -329,10 +329,12 @@ export class Runtime {
     for (let i = start; i < end; i++) {
       const p = base + i * 3;
       const slot = core.i32[p];
+      if (slot < 0) continue; // dropped by the core since: its handler was removed, or paused
       const gen = core.i32[p + 1];
       const value = core.i32[p + 2];
+      core.i32[p] = -1; // taken: the core no longer merges into, masks or drops it (assembly/dispatch.ts)
       const h = this.handlers[slot];
-      if (h === undefined || h.gen !== gen) continue; // removed after the core queued it
+      if (h === undefined || h.gen !== gen) continue; // not expected: the core drops a removed handler's entry
       if (h.place.owner !== null && x.ctxMustDefer(h.place.ctxIndex)) {
         // Blocked by an earlier callback of this batch, or it has older missed events: keep order.
         x.defer(slot, gen, value);

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Events, modifyHandler } from 'evwheel';
-import { MODES, closeAll, drain, pipe, pump, until, writeBytes, settle, WORLDS, useWorld, createContext } from './support.mjs';
+import { MODES, closeAll, deliverAsOneBatch, drain, pipe, pump, until, writeBytes, settle, WORLDS, useWorld, createContext } from './support.mjs';
 
 for (const worldName of WORLDS) for (const mode of MODES) {
   const test = suite(`modify (${mode}, ${worldName})`);
@@ -58,6 +58,20 @@ for (const worldName of WORLDS) for (const mode of MODES) {
     modifyHandler(r, Events.IN);
     assert.is(h.events, Events.IN);
     await until(() => calls === 1, { tick: pump(ctx) });
+  });
+
+  test('paused by an earlier callback of the same batch, a handler is not called: its event is dropped as stale', async () => {
+    const [r1, w1] = pipe();
+    const [r2, w2] = pipe();
+    const calls = [];
+    let h1, h2;
+    h1 = ctx.setEventHandler(r1, Events.IN, () => { calls.push(1); h2.modify(0); drain(r1); });
+    h2 = ctx.setEventHandler(r2, Events.IN, (events) => { calls.push(2, events, h2.events); h1.modify(0); drain(r2); });
+    await deliverAsOneBatch(ctx, [w1, w2]);
+    assert.equal(calls, [1], 'the first callback paused the second, whose event was queued behind it');
+    assert.is(ctx.stats().staleDropped, 1);
+    assert.is(ctx.stats().dispatched, 1);
+    drain(r2);
   });
 
   test('bad events leave the interest set as it was', () => {

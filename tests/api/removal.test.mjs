@@ -31,6 +31,9 @@ for (const worldName of WORLDS) for (const mode of MODES) {
     h2 = ctx.setEventHandler(r2, Events.IN, () => { calls.push(2); h1.remove(); drain(r2); });
     await deliverAsOneBatch(ctx, [w1, w2]);
     assert.is(calls.length, 1, `only one of the two ran: ${calls}`);
+    const stats = ctx.stats();
+    assert.is(stats.dispatched, 1, 'the removed one was not delivered');
+    assert.is(stats.staleDropped, 1, 'its event was dropped, and counted');
   });
 
   test('a callback may add a handler', async () => {
@@ -56,6 +59,7 @@ for (const worldName of WORLDS) for (const mode of MODES) {
     await until(() => ctx.stats().missedPending === 1, { tick: pump(ctx) });
     h.remove();
     assert.is(ctx.stats().missedPending, 0);
+    assert.is(ctx.stats().staleDropped, 1);
     ctx.unblock();
     ctx.checkMissed();
     await settle(ctx);
@@ -68,6 +72,7 @@ for (const worldName of WORLDS) for (const mode of MODES) {
     ctx.block();
     await until(() => ctx.stats().missedPending === 1, { tick: pump(ctx) });
     t.remove();
+    assert.is(ctx.stats().staleDropped, 1);
     ctx.unblock();
     ctx.checkMissed();
     await settle(ctx);

@@ -1,7 +1,7 @@
 // The dispatch list: ranges per drain, nested appends, reset, growth.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { setup, addFd, addFds, entriesFor, dispatched, drainNew, EV, FLAG, STAT } from './harness.mjs';
+import { setup, addFd, addFds, entriesFor, dispatched, drainNew, take, EV, FLAG, STAT } from './harness.mjs';
 
 const test = suite('dispatch list');
 
@@ -41,12 +41,78 @@ test('the list grows (and may move) without losing entries', () => {
   let end = 0;
   for (let round = 0; round < 3; round++) {
     producer.publish(entriesFor(handlers, EV.IN));
+    const start = x.drainStart();
     end = x.drain(loop, 0);
+    const entries = dispatched(core, start, end);
+    assert.ok(entries.every((e, i) => e.slot === handlers[i].slot && e.gen === handlers[i].gen && e.value === EV.IN));
+    take(core, start, end); // as TS does: the next round's events are new deliveries, not merged
   }
   assert.is(end, 9000);
-  const entries = dispatched(core, 0, end);
-  assert.ok(entries.every((e, i) => e.slot === handlers[i % 3000].slot && e.gen === handlers[i % 3000].gen && e.value === EV.IN));
+  const moved = dispatched(core, 0, end);
+  assert.ok(moved.every((e, i) => e.slot === -1 && e.gen === handlers[i % 3000].gen && e.value === EV.IN));
 });
+
+const pending = suite('pending dispatch entries (queued, callback still to come)');
+
+pending('a new event for a handler whose callback is still to come merges into its entry', () => {
+  const { core, x, loop, global, producer } = setup();
+  const a = addFd(x, global, 3, EV.IN | EV.OUT);
+  const t = x.timerAdd(global, 1000, 0, 0);
+  producer.fd(3, a.seq, EV.IN);
+  assert.is(x.drain(loop, 1000), 2);
+  // A callback of the batch polls (nested drain) before a's and t's callbacks ran.
+  producer.fd(3, a.seq, EV.OUT);
+  assert.is(x.drain(loop, 3000), 2, 'no new entries');
+  assert.equal(dispatched(core, 0, 2).map((e) => [e.slot, e.value]).sort(), [[a.slot, EV.IN | EV.OUT], [t, 3]].sort());
+  assert.is(x.ctxStat(global, STAT.dispatched), 2);
+  assert.is(x.ctxStat(global, STAT.coalesced), 2);
+});
+
+pending('once taken, an entry is a delivery of its own: the next event makes a new one', () => {
+  const { core, x, loop, global, producer } = setup();
+  const a = addFd(x, global, 3, EV.IN);
+  producer.fd(3, a.seq, EV.IN);
+  assert.is(x.drain(loop, 0), 1);
+  take(core, 0, 1);
+  producer.fd(3, a.seq, EV.IN);
+  assert.is(x.drain(loop, 0), 2);
+});
+
+pending('modify() masks a pending entry; paused, the entry is dropped as stale', () => {
+  const { core, x, loop, global, producer } = setup();
+  const a = addFd(x, global, 3, EV.IN | EV.OUT);
+  const b = addFd(x, global, 4, EV.IN);
+  producer.publish([{ fd: 3, seq: a.seq, bits: EV.IN | EV.OUT }, { fd: 4, seq: b.seq, bits: EV.IN }]);
+  assert.is(x.drain(loop, 0), 2);
+  x.handlerModify(a.slot, EV.IN);
+  x.handlerModify(b.slot, 0);
+  assert.equal(dispatched(core, 0, 2).map((e) => [e.slot, e.value]), [[a.slot, EV.IN], [-1, EV.IN]]);
+  assert.is(x.ctxStat(global, STAT.dispatched), 1);
+  assert.is(x.ctxStat(global, STAT.staleDropped), 1);
+});
+
+pending('removal drops a pending entry and a missed one, as stale; a taken entry is left alone', () => {
+  const { core, x, loop, ctx, producer } = setup();
+  const a = addFd(x, ctx, 3, EV.IN);
+  const b = addFd(x, ctx, 4, EV.IN);
+  const c = addFd(x, ctx, 5, EV.IN);
+  producer.publish([{ fd: 3, seq: a.seq, bits: EV.IN }, { fd: 4, seq: b.seq, bits: EV.IN }]);
+  assert.is(x.drain(loop, 0), 2);
+  take(core, 0, 1); // a's callback runs, removes itself and b
+  x.handlerRemove(a.slot);
+  x.handlerRemove(b.slot);
+  assert.equal(dispatched(core, 0, 2).map((e) => e.slot), [-1, -1]);
+  assert.is(x.ctxStat(ctx, STAT.dispatched), 1, 'a was delivered, b was not');
+  assert.is(x.ctxStat(ctx, STAT.staleDropped), 1);
+  x.ctxBlock(ctx);
+  producer.fd(5, c.seq, EV.IN);
+  x.drain(loop, 0);
+  x.handlerRemove(c.slot);
+  assert.is(x.ctxStat(ctx, STAT.staleDropped), 2);
+  assert.is(x.ctxStat(ctx, STAT.missedPending), 0);
+});
+
+pending.run();
 
 test('a million timers: the handler table grows and every one fires once at its deadline', () => {
   const { core, x, loop, global } = setup();

@@ -98,11 +98,20 @@ export function dispatched(core, from, to) {
   return out;
 }
 
-/** Drains and returns only the new dispatch entries. */
+/** Takes entries [from, to) as TS does before running their callbacks: slot set to -1 (dispatch.ts). */
+export function take(core, from, to) {
+  const base = core.x.dispatchBase() >> 2;
+  const view = i32(core);
+  for (let i = from; i < to; i++) view[base + i * 3] = -1;
+}
+
+/** Drains and returns only the new dispatch entries, taken (their callbacks as good as run). */
 export function drainNew(core, loop, nowNs = 0) {
   const start = core.x.drainStart();
   const end = core.x.drain(loop, nowNs);
-  return dispatched(core, start, end);
+  const entries = dispatched(core, start, end);
+  take(core, start, end);
+  return entries;
 }
 
 /** The rearm list of a loop after loopFinishBatch, as {fd, events, seq}. */
