@@ -210,9 +210,16 @@ static int sigfd_current(evw_loop *loop, const struct sig_fd *entry) {
 
 void sigfd_set_async_all(evw_loop *loop, int on) {
   sigarm_forget_watch(loop); /* every fd is armed (or all are off): none is watched */
-  for (size_t i = 0; i < loop->sig.fd_count; i++)
-    if (sigpoll_wanted(loop->sig.fds[i].events) && sigfd_current(loop, &loop->sig.fds[i]))
-      sigfd_set_armed(&loop->sig.fds[i], on);
+  for (size_t i = 0; i < loop->sig.fd_count; i++) {
+    if (!sigpoll_wanted(loop->sig.fds[i].events) || !sigfd_current(loop, &loop->sig.fds[i]))
+      continue;
+    int rc = sigfd_set_armed(&loop->sig.fds[i], on);
+    /* Left unarmed (the kernel could not allocate its fasync entry), the
+     * fd would stay silent: a rescan arms it again, as after a failed
+     * re-arm (sigarm.c). EBADF: closed by the user, nothing to wait for. */
+    if (on && rc < 0 && rc != -EBADF)
+      ring_request_rescan(&loop->ring);
+  }
 }
 
 int sigfd_report_all(evw_loop *loop) {
