@@ -12,7 +12,10 @@ export interface ContextOptions {
   mode?: Mode;
   /** Handlers (fds and timers) this context may hold; also its missed-queue capacity. Default 1024. */
   maxHandlers?: number;
-  /** Realtime signal number for signal mode; default: the first one with no handler. */
+  /**
+   * Signal mode only: the realtime signal to use. Default: the one this process already uses for
+   * signal mode, else the first realtime signal with no handler.
+   */
   signal?: number;
 }
 
@@ -44,10 +47,14 @@ export function checkEvents(events: unknown): number {
 }
 
 /** Milliseconds, fractions allowed: finite and positive. */
+/** The core counts time in i64 nanoseconds; an interval must leave room for now + interval. */
+const MAX_INTERVAL_MS = 9e12;
+
 export function checkInterval(interval: unknown): void {
   if (typeof interval !== 'number' || !Number.isFinite(interval) || interval <= 0) {
     throw invalid(`interval must be a finite positive number of milliseconds, got ${describe(interval)}`);
   }
+  if (interval >= MAX_INTERVAL_MS) throw invalid(`interval must be below 9e12 ms (about 285 years), got ${interval}`);
 }
 
 /**
@@ -91,6 +98,7 @@ export function checkContextOptions(opts: unknown): { mode: Mode; maxHandlers: n
   if (signal !== undefined && (typeof signal !== 'number' || !Number.isInteger(signal) || signal < 1 || signal > 64)) {
     throw invalid(`signal must be a signal number (an integer from 1 to 64), got ${describe(signal)}`);
   }
+  if (signal !== undefined && checkedMode !== 'signal') throw invalid(`signal is an option of signal mode, not of ${checkedMode} mode`);
   return { mode: checkedMode, maxHandlers, signal };
 }
 

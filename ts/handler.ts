@@ -127,7 +127,7 @@ export class Timer extends HandlerBase {
     this.callbackOrInterval = callback;
   }
 
-  /** Milliseconds, as the timer runs: the interval given, to the nanosecond. */
+  /** Milliseconds, as the timer runs: the interval given, rounded to the nanosecond (at least 1 ns). */
   get interval(): number {
     const v = this.callbackOrInterval;
     return typeof v === 'number' ? v : this.place.runtime.timerIntervalMs(this.slot);

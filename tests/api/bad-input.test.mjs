@@ -82,7 +82,7 @@ for (const mode of MODES) {
   });
 
   test('interval that is not a finite positive number', () => {
-    for (const iv of [0, -1, NaN, Infinity, '5', null, undefined]) {
+    for (const iv of [0, -1, NaN, Infinity, '5', null, undefined, 9e12, 2 ** 53]) {
       throwsCode(() => ctx.addTimer(iv, noop), 'ERR_INVALID_ARG');
     }
     unchanged();
@@ -152,6 +152,11 @@ test('options that are not an object', () => {
 test('a signal that is not a realtime signal, or not a number', () => {
   throwsCode(() => AsyncContext.create({ mode: 'signal', signal: 2 }), 'ERR_INVALID_ARG');
   for (const s of [0, 65, 1.5, '40']) throwsCode(() => AsyncContext.create({ mode: 'signal', signal: s }), 'ERR_INVALID_ARG');
+});
+
+test('a signal given outside signal mode', () => {
+  for (const mode of ['thread', 'poll']) throwsCode(() => AsyncContext.create({ mode, signal: 40 }), 'ERR_INVALID_ARG');
+  throwsCode(() => AsyncContext.create({ signal: 40 }), 'ERR_INVALID_ARG');
 });
 
 test.run();

@@ -30,7 +30,8 @@ const IO_CHUNK = 65536;
  * A deterministic twin of the real thing: the shim's C compiled against a simulated kernel
  * (virtual fds, virtual monotonic clock, a finite realtime-signal queue, injectable faults),
  * driving the same core and the same AsyncContext API. Nothing happens between calls: virtual
- * time moves, and callbacks run, only inside advance().
+ * time moves only inside advance(), and callbacks run only there (and, as usual, inside a
+ * context's poll() and checkMissed()).
  */
 export class Simulation {
   readonly seed: number;
