@@ -7,6 +7,7 @@ import { contextAt } from './contexts';
 import { Loop, loopAt } from './loops';
 import { deliver } from './delivery';
 import { dispatchListEnd } from './dispatch';
+import { latestNs } from './clock';
 import { rememberRearm } from './rearm';
 import { wheelAdvance, wheelInsert } from './wheel';
 import {
@@ -22,7 +23,7 @@ export function drainLoop(loop: i32, nowNs: f64): i32 {
   if (consumed > 0 && takeProducerWaiting(l.ring)) l.producerWaitingReported = 1;
   if (takeRescanRequested(l.ring)) requestRescan(l);
   const producerTime = producerNow(l.ring);
-  let now: i64 = nowNs >= 0 && nowNs < 9.0e18 ? <i64>nowNs : 0;
+  let now: i64 = nowNs >= 0 && nowNs < 9.0e18 ? latestNs(nowNs) : 0;
   if (producerTime > now) now = producerTime;
   expiringLoop = l;
   expiringNow = now;

@@ -8,6 +8,7 @@ import { Context, contextAt, isLiveContext, isGlobalContext } from './contexts';
 import { loopAt } from './loops';
 import { unlinkMissed } from './missed';
 import { dropPending, maskPending } from './dispatch';
+import { latestNs } from './clock';
 import { wheelInsert, wheelRemove } from './wheel';
 
 function isFull(c: Context): bool {
@@ -42,7 +43,7 @@ export function addTimer(ctx: i32, intervalNs: f64, nowNs: f64, flags: i32): i32
   if (!isLiveContext(ctx) || !(intervalNs >= 1) || !(intervalNs < 9.0e18) || !(nowNs >= 0) || !(nowNs < 9.0e18)
     || (flags & ~PUBLIC_FLAGS) != 0) return E_INVALID;
   const interval = <i64>intervalNs;
-  const now = <i64>nowNs;
+  const now = latestNs(nowNs);
   if (now > i64.MAX_VALUE - interval) return E_INVALID;
   const c = contextAt(ctx);
   if (isFull(c)) return E_CONTEXT_FULL;

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "clock.h"
 #include "loop.h"
@@ -22,6 +23,19 @@ void timer_consume(int timer_fd) {
   } while (n == -EINTR);
 }
 
+/* The latest nanosecond a double can stand for. Past 2^53 ns (104 days
+ * after the epoch) doubles skip nanoseconds; armed at a deadline rounded
+ * down, the timer would fire before it, the core would find nothing due and
+ * arm the same expiry again, over and over. The core reads times the same
+ * way (assembly/clock.ts). */
+static int64_t latest_ns(double ns) {
+  uint64_t bits;
+  memcpy(&bits, &ns, sizeof bits);
+  int exponent = (int)((bits >> 52) & 0x7ff) - 1023;
+  int64_t whole = (int64_t)ns;
+  return exponent >= 53 ? whole + ((int64_t)1 << (exponent - 53)) : whole;
+}
+
 int timer_absolute_ns(double deadline_ns, int64_t *absolute) {
   if (deadline_ns != deadline_ns /* NaN */)
     return -EINVAL;
@@ -29,7 +43,7 @@ int timer_absolute_ns(double deadline_ns, int64_t *absolute) {
   if (deadline_ns >= 0) {
     if (deadline_ns > TIMER_MAX_DEADLINE_NS)
       deadline_ns = TIMER_MAX_DEADLINE_NS;
-    int64_t abs_ns = clock_epoch_ns() + (int64_t)deadline_ns;
+    int64_t abs_ns = clock_epoch_ns() + latest_ns(deadline_ns);
     /* An all-zero value would disarm instead of firing at once. */
     *absolute = abs_ns < 1 ? 1 : abs_ns;
   }

@@ -50,7 +50,7 @@ void sim_kernel_reset(uint64_t seed, double eintr, double enomem, double spuriou
       else
         p->writer_open = 0;
       if (!p->reader_open && !p->writer_open) {
-        free(p->buf);
+        free(p->pages);
         free(p);
       }
     }
@@ -105,13 +105,13 @@ void sim_advance(int64_t ns) {
   sim_timers_expire(now_ns);
 }
 
-double sim_next_expiry(void) {
+int64_t sim_next_expiry(void) {
   int64_t best = sim_timers_next();
   for (int fd = 0; fd < SIM_MAX_FDS; fd++)
     if (files[fd].kind == SIM_TIMERFD && files[fd].expiry_ns != 0 &&
         (best == 0 || files[fd].expiry_ns < best))
       best = files[fd].expiry_ns;
-  return best == 0 ? -1 : (double)best;
+  return best == 0 ? -1 : best;
 }
 
 int sim_file_readiness(int fd) {
@@ -126,11 +126,11 @@ int sim_file_readiness(int fd) {
     if (!f->pipe->writer_open)
       bits |= SYS_POLLHUP;
     break;
-  case SIM_PIPE_W:
+  case SIM_PIPE_W: /* Linux's pipe_poll: OUT while a buffer is free, ERR on top without readers */
+    if (f->pipe->head - f->pipe->tail < SIM_PIPE_SLOTS)
+      bits |= SYS_POLLOUT;
     if (!f->pipe->reader_open)
       bits |= SYS_POLLERR;
-    else if (f->pipe->len < SIM_PIPE_CAPACITY)
-      bits |= SYS_POLLOUT;
     break;
   case SIM_EVENTFD:
     if (f->counter > 0)
@@ -155,7 +155,7 @@ int sim_file_readiness(int fd) {
 
 int sim_kpipe(int fds[2]) {
   struct sim_pipe *p = calloc(1, sizeof *p);
-  uint8_t *buf = malloc(SIM_PIPE_CAPACITY);
+  uint8_t *buf = malloc(SIM_PIPE_SLOTS * SIM_PIPE_PAGE);
   if (p == NULL || buf == NULL) {
     free(p);
     free(buf);
@@ -174,7 +174,7 @@ int sim_kpipe(int fds[2]) {
     free(buf);
     return w;
   }
-  p->buf = buf;
+  p->pages = buf;
   p->reader_open = p->writer_open = 1;
   p->reader_fd = r;
   p->writer_fd = w;
@@ -185,36 +185,67 @@ int sim_kpipe(int fds[2]) {
   return 0;
 }
 
+static uint8_t *pipe_page(struct sim_pipe *p, uint32_t slot) {
+  return p->pages + (slot % SIM_PIPE_SLOTS) * SIM_PIPE_PAGE;
+}
+
+/* Linux's pipe_read: buffers are emptied in order and freed when empty.
+ * Writers are woken for epoll only if every buffer was in use, but get
+ * SIGIO (POLL_OUT) on every read. */
 static long pipe_read(struct sim_file *f, uint8_t *out, uint32_t n) {
   struct sim_pipe *p = f->pipe;
   if (p->len == 0)
     return p->writer_open ? -EAGAIN : 0;
-  int was_full = p->len == SIM_PIPE_CAPACITY;
-  uint32_t take = n < p->len ? n : p->len;
-  for (uint32_t i = 0; i < take; i++)
-    out[i] = p->buf[(p->start + i) % SIM_PIPE_CAPACITY];
-  p->start = (p->start + take) % SIM_PIPE_CAPACITY;
-  p->len -= take;
-  if (take > 0 && p->writer_open) {
-    files[p->writer_fd].gen++;
-    if (was_full)
-      sim_send_fd_signal(p->writer_fd, SIM_POLL_OUT);
+  int was_full = p->head - p->tail == SIM_PIPE_SLOTS;
+  uint32_t took = 0;
+  while (took < n && p->head != p->tail) {
+    struct sim_pipe_buf *b = &p->bufs[p->tail % SIM_PIPE_SLOTS];
+    uint32_t chunk = n - took < b->len ? n - took : b->len;
+    memcpy(out + took, pipe_page(p, p->tail) + b->off, chunk);
+    b->off += chunk;
+    b->len -= chunk;
+    took += chunk;
+    if (b->len == 0)
+      p->tail++;
   }
-  return (long)take;
+  p->len -= took;
+  if (took > 0 && p->writer_open) {
+    if (was_full)
+      files[p->writer_fd].gen++;
+    sim_send_fd_signal(p->writer_fd, SIM_POLL_OUT);
+  }
+  return (long)took;
 }
 
+/* Linux's pipe_write, non-blocking: the first n % page bytes join the last
+ * buffer if they fit there whole, the rest fills new buffers a page at a
+ * time while one is free. So a write of up to a page (PIPE_BUF) is never
+ * split, and a full pipe says EAGAIN. */
 static long pipe_write(struct sim_file *f, const uint8_t *in, uint32_t n) {
   struct sim_pipe *p = f->pipe;
   if (!p->reader_open)
     return -EPIPE; /* SIGPIPE is not simulated (Node ignores it) */
   if (n == 0)
     return 0;
-  uint32_t space = SIM_PIPE_CAPACITY - p->len;
-  if (space == 0)
+  uint32_t put = 0;
+  uint32_t chars = n % SIM_PIPE_PAGE;
+  if (chars != 0 && p->head != p->tail) {
+    struct sim_pipe_buf *last = &p->bufs[(p->head - 1) % SIM_PIPE_SLOTS];
+    if (last->off + last->len + chars <= SIM_PIPE_PAGE) {
+      memcpy(pipe_page(p, p->head - 1) + last->off + last->len, in, chars);
+      last->len += chars;
+      put = chars;
+    }
+  }
+  while (put < n && p->head - p->tail < SIM_PIPE_SLOTS) {
+    uint32_t chunk = n - put < SIM_PIPE_PAGE ? n - put : SIM_PIPE_PAGE;
+    p->bufs[p->head % SIM_PIPE_SLOTS] = (struct sim_pipe_buf){.off = 0, .len = chunk};
+    memcpy(pipe_page(p, p->head), in + put, chunk);
+    p->head++;
+    put += chunk;
+  }
+  if (put == 0)
     return -EAGAIN;
-  uint32_t put = n < space ? n : space;
-  for (uint32_t i = 0; i < put; i++)
-    p->buf[(p->start + p->len + i) % SIM_PIPE_CAPACITY] = in[i];
   p->len += put;
   files[p->reader_fd].gen++;
   sim_send_fd_signal(p->reader_fd, SIM_POLL_IN);
@@ -307,7 +338,7 @@ int sim_kclose(int fd) {
       }
     }
     if (!p->reader_open && !p->writer_open) {
-      free(p->buf);
+      free(p->pages);
       free(p);
     }
   }

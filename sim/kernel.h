@@ -10,7 +10,9 @@
 #include "../shim/sys.h"
 
 #define SIM_TID 1
-#define SIM_PIPE_CAPACITY 65536u
+/* A pipe holds 16 buffers of a page each, as Linux's default pipe does. */
+#define SIM_PIPE_PAGE 4096u
+#define SIM_PIPE_SLOTS 16u
 #define SIM_MAX_FDS 4096
 #define SIM_FIRST_FD 3 /* 0..2: the process's stdio, not simulated */
 #define SIM_SIGRTMIN 34
@@ -25,9 +27,20 @@
 
 enum sim_kind { SIM_FREE = 0, SIM_PIPE_R, SIM_PIPE_W, SIM_EVENTFD, SIM_TIMERFD, SIM_EPOLL, SIM_SIGNALFD };
 
+/* One buffer of a pipe: its bytes are [off, off + len) of its page. */
+struct sim_pipe_buf {
+  uint32_t off, len;
+};
+
+/* As Linux's pipe_inode_info: buffers head - tail of SIM_PIPE_SLOTS are in
+ * use, each over one page; so how much a pipe holds depends on how it was
+ * written (a write's first len % page bytes join the last page only when
+ * they fit there whole). */
 struct sim_pipe {
-  uint8_t *buf;
-  uint32_t start, len; /* ring buffer of SIM_PIPE_CAPACITY bytes */
+  uint8_t *pages; /* SIM_PIPE_SLOTS pages, slot i % SIM_PIPE_SLOTS */
+  struct sim_pipe_buf bufs[SIM_PIPE_SLOTS];
+  uint32_t head, tail;
+  uint32_t len; /* bytes held, over all buffers */
   int reader_open, writer_open;
   int reader_fd, writer_fd;
 };
@@ -69,7 +82,7 @@ extern double sim_p_eintr, sim_p_enomem, sim_p_spurious;
 extern uint32_t sim_faults_injected;
 int64_t sim_now_ns(void);
 void sim_advance(int64_t ns);
-double sim_next_expiry(void);
+int64_t sim_next_expiry(void); /* absolute ns of the earliest timer, -1 if none */
 long sim_kread(int fd, void *buf, uint32_t n);
 long sim_kwrite(int fd, const void *buf, uint32_t n);
 int sim_kclose(int fd);

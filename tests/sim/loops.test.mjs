@@ -164,8 +164,20 @@ test('pipes: 64 KiB capacity, OUT readiness, EOF and HUP, EPIPE and ERR', () => 
   sim.x.sim_close(q.r);
   assert.is(sim.write(q.w), -errno.EPIPE);
   sim.x.evw_loop_poll(loop);
-  assert.equal(sim.drain(ring).filter((e) => e.fd === q.w), [{ fd: q.w, seq: sq, bits: ERR, kind: KIND_FD }]);
+  assert.equal(sim.drain(ring).filter((e) => e.fd === q.w), [{ fd: q.w, seq: sq, bits: OUT | ERR, kind: KIND_FD }],
+    'as Linux: writable while a buffer is free, ERR on top once the reader is gone');
   sim.x.evw_loop_free(loop);
+});
+
+test('pipes count pages as Linux does: a write of up to 4096 bytes is never split', () => {
+  const sim = makeSim();
+  const a = sim.pipe();
+  assert.is(sim.write(a.w, 65526), 65526, 'fifteen pages and most of a sixteenth');
+  assert.is(sim.write(a.w, 100), -errno.EAGAIN, 'does not fit the last page whole, and no page is free');
+  assert.is(sim.write(a.w, 10), 10, 'fits the last page whole');
+  const b = sim.pipe();
+  assert.is(sim.write(b.w, 1), 1);
+  assert.is(sim.write(b.w, 65536), 61440, 'whole pages only: the fifteen left after the first');
 });
 
 test('registry: EEXIST across loops, EBADF, ENOENT; internal fds refused; owner tid 1', () => {

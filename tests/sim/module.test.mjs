@@ -25,7 +25,8 @@ test('exports: every evw_* of the native shim and the sim API', () => {
     'evw_fd_mod', 'evw_fd_del', 'evw_loop_rearm', 'evw_loop_arm_timer', 'evw_loop_start', 'evw_loop_stop',
     'evw_loop_wake', 'evw_loop_poll', 'evw_signal_choose', 'evw_loop_new_signal', 'evw_loop_rescan',
     'evw_fd_owner_tid', 'sim_init', 'sim_pipe', 'sim_write', 'sim_read', 'sim_close', 'sim_now',
-    'sim_next_timer', 'sim_set_now', 'sim_run', 'sim_inject_write', 'sim_injections_pending', 'malloc', 'free',
+    'sim_next_timer', 'sim_set_now', 'sim_advance_begin', 'sim_step_to_timer', 'sim_advance_end', 'sim_run',
+    'sim_inject_write', 'sim_injections_pending', 'malloc', 'free',
     'memory',
   ]) assert.ok(names.has(name), name);
   assert.not.ok([...names].some((n) => n.startsWith('napi_')), 'no Node-API hook in the sim');

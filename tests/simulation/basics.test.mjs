@@ -64,5 +64,36 @@ for (const mode of MODES) {
     assert.is(trace(42), trace(42));
   });
 
+  test('months of virtual time later, timers still fire on time (virtual time is int64 nanoseconds)', () => {
+    const sim = Simulation.create({ seed: 7 });
+    sim.advance(2e11); // about 6 years: a double no longer names every nanosecond
+    const ctx = sim.createContext({ mode });
+    const start = sim.now;
+    let expirations = 0;
+    ctx.addTimer(0.5, (n) => { expirations += n; });
+    run(sim, ctx, 10);
+    assert.ok(expirations >= 19 && expirations <= 20, `${expirations} expirations in 10 ms of 0.5`);
+    assert.ok(Math.abs(sim.now - start - 10) < 1e-3, `now moved by ${sim.now - start} ms`);
+  });
+
   test.run();
 }
+
+const api = suite('Simulation: bad input');
+
+api('fault probabilities of 1 or more, faults that are not an object, a huge signal queue', () => {
+  for (const faults of [{ eintr: 1 }, { spurious: 1.5 }, { enomem: -0.1 }, null, 5, { signalQueue: 2 ** 31 }]) {
+    assert.throws(() => Simulation.create({ faults }), (e) => e.code === 'ERR_INVALID_ARG', JSON.stringify(faults));
+  }
+});
+
+api('advancing virtual time past 2^63 ns is ERR_INVALID_ARG, and time stays', () => {
+  const sim = Simulation.create();
+  sim.advance(5);
+  assert.throws(() => sim.advance(1e13), (e) => e.code === 'ERR_INVALID_ARG');
+  assert.is(sim.now, 5);
+  sim.advance(1);
+  assert.is(sim.now, 6);
+});
+
+api.run();

@@ -14,6 +14,9 @@ export interface SimExports {
   sim_now(): number;
   sim_next_timer(): number;
   sim_set_now(ns: number): void;
+  sim_advance_begin(deltaNs: number): number;
+  sim_step_to_timer(): number;
+  sim_advance_end(move: number): number;
   sim_run(): number;
   sim_inject_write(fd: number, after: number): number;
   sim_injections_pending(): number;

@@ -5,6 +5,7 @@ import { Runtime } from '../runtime.js';
 import { SimKernel } from './kernel.js';
 import { instantiateSim, type CoreMemoryTarget, type SimExports } from './module.js';
 
+/** Fault probabilities are from 0 up to, not including, 1. */
 export interface Faults {
   /** Probability that a blocking call (epoll_wait, poll) fails with EINTR. */
   eintr?: number;
@@ -12,7 +13,7 @@ export interface Faults {
   enomem?: number;
   /** Probability of a spurious wake-up. */
   spurious?: number;
-  /** Capacity of the realtime signal queue (then the kernel falls back to SIGIO); 0: the default. */
+  /** Capacity of the realtime signal queue (then the kernel falls back to SIGIO); 0: the default (64). */
   signalQueue?: number;
 }
 
@@ -25,6 +26,7 @@ export interface SimulationOptions {
 /** Steps of one settle() before it calls the simulation livelocked. */
 const SETTLE_LIMIT = 100_000;
 const IO_CHUNK = 65536;
+const EBUSY = 16;
 
 /**
  * A deterministic twin of the real thing: the shim's C compiled against a simulated kernel
@@ -68,14 +70,16 @@ export class Simulation {
     if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
       throw invalid(`seed must be an integer from 0 to 2^32-1, got ${String(seed)}`);
     }
+    if (faults === null || typeof faults !== 'object') throw invalid('faults must be an object');
+    // Below 1: a call that always fails would leave the simulated threads no step that succeeds.
     const probability = (name: keyof Faults) => {
       const p = faults[name] ?? 0;
-      if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw invalid(`faults.${name} must be a probability (0..1)`);
+      if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw invalid(`faults.${name} must be a probability from 0 up to (not including) 1`);
       return p;
     };
     const queue = faults.signalQueue ?? 0;
-    if (typeof queue !== 'number' || !Number.isInteger(queue) || queue < 0) {
-      throw invalid('faults.signalQueue must be a non-negative integer');
+    if (typeof queue !== 'number' || !Number.isInteger(queue) || queue < 0 || queue > 0x7fffffff) {
+      throw invalid('faults.signalQueue must be an integer from 0 to 2^31-1');
     }
     return new Simulation(seed, {
       eintr: probability('eintr'), enomem: probability('enomem'), spurious: probability('spurious'), signalQueue: queue,
@@ -100,7 +104,10 @@ export class Simulation {
     }
   }
 
-  /** Writes what fits (a pipe holds 64 KiB); returns the bytes written, 0 when full. */
+  /**
+   * Writes what fits, as Linux does: a pipe holds 16 pages (64 KiB when written a page at a time),
+   * and a write of up to 4096 bytes is never split. Returns the bytes written, 0 when full.
+   */
   write(fd: number, data: string | Uint8Array): number {
     checkFd(fd);
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
@@ -153,17 +160,16 @@ export class Simulation {
       throw invalid(`advance() takes a finite, non-negative number of milliseconds, got ${String(ms)}`);
     }
     const x = this.#x;
-    const target = x.sim_now() + Math.round(ms * 1e6);
-    this.#settle();
-    for (;;) {
-      const next = x.sim_next_timer();
-      if (next < 0 || next > target) break;
-      x.sim_set_now(Math.max(next, x.sim_now()));
+    const begun = x.sim_advance_begin(ms * 1e6);
+    if (begun === -EBUSY) throw invalid('advance() is nested too deep (callbacks advancing time inside advance())');
+    if (begun < 0) throw invalid(`advance(${ms}) would take virtual time past 9e15 ms (about 285 years)`);
+    let done = false;
+    try {
       this.#settle();
-    }
-    if (x.sim_now() < target) {
-      x.sim_set_now(target);
-      this.#settle();
+      while (x.sim_step_to_timer()) this.#settle();
+      done = true;
+    } finally {
+      if (x.sim_advance_end(done ? 1 : 0)) this.#settle();
     }
   }
 
