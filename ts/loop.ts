@@ -95,7 +95,8 @@ export class Loop {
 
   /** Called after a handler is gone: the last one stops the signal delivery, or the thread (joined) after its grace period. */
   release(): void {
-    if (--this.handlers !== 0 || !this.isAsync) return;
+    // Freed (the exit shutdown, then a user's 'exit' listener removing handlers): nothing to stop.
+    if (--this.handlers !== 0 || !this.isAsync || this.freed) return;
     if (this.kind !== 'thread') {
       this.kernel.stop(this.handle);
       return;

@@ -201,8 +201,9 @@ export class Runtime {
     h.state |= REMOVED;
     const loop = h.place.loop;
     if (h instanceof FdHandler) {
-      // The user may have closed the fd already: the kernel dropped it from epoll by itself.
-      this.kernel.fdDel(loop.handle, h.fd);
+      // The user may have closed the fd already: the kernel dropped it from epoll by itself. A
+      // freed loop (the exit shutdown came first) gave its fds back as it was freed.
+      if (!loop.isFreed) this.kernel.fdDel(loop.handle, h.fd);
     } else {
       h.keepInterval(this.timerIntervalMs(h.slot));
     }
