@@ -39,6 +39,18 @@ import { growBlock, nextCapacity, surelyFits } from './memory';
  */
 const GEN_LIMIT: i32 = 1 << 29;
 
+/**
+ * The generation a slot's first occupant gets. JS threads start theirs apart (setGenerationBase),
+ * so that the first handlers of two threads do not share an id: an id taken to the wrong thread
+ * then names nothing there, unless its slot has been reused about a million times.
+ */
+let generationBase: i32 = 1;
+
+/** `base` in [1, GEN_LIMIT); anything else is ignored. Call before the first handler. */
+export function setGenerationBase(base: i32): void {
+  if (base >= 1 && base < GEN_LIMIT) generationBase = base;
+}
+
 let handlerBase: usize = 0;
 let handlerCapacity: i32 = 0;
 /** Slots [0, handlerHighMark) have been used at least once; the rest were never handed out. */
@@ -81,7 +93,8 @@ export function allocateHandler(ctx: i32, flags: i32): i32 {
   const h = handlerAt(slot);
   h.deadline = 0;
   h.interval = 0;
-  h.gen = h.gen + 1 < GEN_LIMIT ? h.gen + 1 : 1; // a never-used slot reads 0: growBlock zero-fills
+  // A never-used slot reads 0 (growBlock zero-fills): it starts at this thread's base.
+  h.gen = h.gen == 0 ? generationBase : h.gen + 1 < GEN_LIMIT ? h.gen + 1 : 1;
   h.ctx = ctx;
   h.fd = -1;
   h.seq = 0;

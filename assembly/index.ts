@@ -4,7 +4,7 @@
 
 import { E_INVALID, STAT_DISPATCHED, STAT_MISSED, STAT_COALESCED, STAT_STALE_DROPPED,
   STAT_HANDLERS, STAT_RING_HIGH_WATER, STAT_MISSED_PENDING } from './constants';
-import { handlerAt, isLiveSlot, isTimer, fdOwner } from './handlers';
+import { handlerAt, isLiveSlot, isTimer, fdOwner, setGenerationBase } from './handlers';
 import { createLoop, destroyLoop, earlierThanArmed, isLiveLoop, loopAt } from './loops';
 import { contextAt, createContext, destroyContext, blockContext, unblockContext, isLiveContext, mustDefer } from './contexts';
 import { flushMissed } from './missed';
@@ -195,6 +195,11 @@ export function timerInterval(slot: i32): f64 {
 /** 0 for a free slot: a dispatch entry whose generation differs from handlerGen(slot) is stale. */
 export function handlerGen(slot: i32): i32 {
   return isLiveSlot(slot) ? handlerAt(slot).gen : 0;
+}
+
+/** Where this core's generations start (ts/runtime.ts: apart per JS thread). Before the first add. */
+export function handlerGenerationBase(base: i32): void {
+  setGenerationBase(base);
 }
 
 export function handlerRemove(slot: i32): void {

@@ -30,6 +30,7 @@ export interface CoreExports {
   timerAdd(ctx: number, intervalNs: number, nowNs: number, flags: number): number;
   timerInterval(slot: number): number;
   handlerGen(slot: number): number;
+  handlerGenerationBase(base: number): void;
   addResultAddress(): number;
   handlerRemove(slot: number): void;
   handlerModify(slot: number, interest: number): void;

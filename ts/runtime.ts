@@ -1,3 +1,4 @@
+import { threadId } from 'node:worker_threads';
 import { socketBell, type Bell, type BellFactory } from './bell.js';
 import { calibratedClock } from './clock.js';
 import type { AsyncContext } from './context.js';
@@ -72,9 +73,11 @@ export class Runtime {
     private readonly watchBell: BellFactory,
     readonly later: (fn: () => void) => void,
     private readonly linger: Linger = stopNow,
+    thread = 0,
   ) {
     this.kernel = kernel;
     this.core = new Core();
+    this.core.x.handlerGenerationBase(generationBase(thread));
     this.now = now;
   }
 
@@ -446,13 +449,22 @@ function signalChoiceError(rc: number, requested: number | undefined): EvwheelEr
   return errnoError(rc, 'sigaction', `choosing ${which}`);
 }
 
+/**
+ * Ids are unique per JS thread only (ts/core.ts publicId), so threads start their generations
+ * 2^20 apart (by threadId, 512 bases): an id taken to another thread names nothing there, where
+ * it would otherwise name that thread's handler in the same slot.
+ */
+function generationBase(thread: number): number {
+  return 1 + (thread % 512) * 2 ** 20;
+}
+
 let current: Runtime | undefined;
 
 /** This JS thread's runtime over the real kernel, created on first use. */
 export function runtime(): Runtime {
   if (!current) {
     const kernel = nativeKernel();
-    const rt = new Runtime(kernel, calibratedClock(() => kernel.clockNs()), socketBell, setImmediate, lingerOnNodeTimer);
+    const rt = new Runtime(kernel, calibratedClock(() => kernel.clockNs()), socketBell, setImmediate, lingerOnNodeTimer, threadId);
     process.once('exit', () => rt.shutdown());
     current = rt;
   }

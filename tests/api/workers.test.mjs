@@ -1,6 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Worker } from 'node:worker_threads';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { AsyncContext, Events, modifyHandler } from 'evwheel';
 import { MODES, closeAll, drain, pipe, progressThreads as threads, sleep, until, writeBytes } from './support.mjs';
 
@@ -75,6 +77,13 @@ test('modifyHandler from another thread throws ERR_WRONG_THREAD', async () => {
     await s.worker.terminate();
   }
   await sleep(10);
+});
+
+// In a fresh process, so that both threads' first handlers sit in slot 0 of their cores.
+test('an id from another thread names nothing here: ERR_HANDLER_NOT_FOUND, and this thread\'s handlers stay', () => {
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL('./fixtures/foreign-id.mjs', import.meta.url))], { encoding: 'utf8', timeout: 20000 });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout.trim(), 'ERR_HANDLER_NOT_FOUND, still active: true');
 });
 
 test.run();
