@@ -3,7 +3,7 @@
 // into its entry (fd bits OR-ed, timer expirations summed), so nothing is lost and memory is bounded.
 
 import { NONE, STATE_IN_MISSED, EV_ALL } from './constants';
-import { Handler, handlerAt, isTimer, effectiveMask } from './handlers';
+import { handlerAt, isTimer, effectiveMask } from './handlers';
 import { Context, contextAt } from './contexts';
 import { appendDispatch, mergeIntoPending, mergeValues } from './dispatch';
 import { rearmOnMissedChange } from './rearm';

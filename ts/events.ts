@@ -46,10 +46,10 @@ export function checkEvents(events: unknown): number {
   return events;
 }
 
-/** Milliseconds, fractions allowed: finite and positive. */
 /** The core counts time in i64 nanoseconds; an interval must leave room for now + interval. */
 const MAX_INTERVAL_MS = 9e12;
 
+/** Milliseconds, fractions allowed: finite, positive, below MAX_INTERVAL_MS. */
 export function checkInterval(interval: unknown): void {
   if (typeof interval !== 'number' || !Number.isFinite(interval) || interval <= 0) {
     throw invalid(`interval must be a finite positive number of milliseconds, got ${describe(interval)}`);
