@@ -2,9 +2,9 @@
 // clock's epoch) an f64 cannot name every nanosecond: it stands for the nearest time it can.
 
 /**
- * The latest nanosecond `ns` can stand for: a clock reading rounded down could stay below a
- * deadline it has passed, and the loop would arm that expiry again and again (the shim arms
- * timers the same way, shim/timer.c latest_ns). Exact below 2^53.
+ * The latest nanosecond `ns` can stand for. A timer added at a reading rounded down could be due
+ * before its interval has passed; counted from the latest, it never is (at most one spacing of
+ * doubles late). Exact below 2^53. The shim arms timers the same way (shim/timer.c latest_ns).
  */
 export function latestNs(ns: f64): i64 {
   const whole = <i64>ns;

@@ -4,7 +4,7 @@
 import { isLiveSlot, handlerAt } from './handlers';
 import { contextAt, isBlocked } from './contexts';
 import { addMissed, flushMissed } from './missed';
-import { appendDispatch, mergeIntoPending } from './dispatch';
+import { queueDelivery } from './dispatch';
 
 /**
  * Routes one event (fd bits already masked, or a timer expiration count) for a live handler.
@@ -19,11 +19,7 @@ export function deliver(slot: i32, value: i32): void {
     return;
   }
   if (c.missedCount > 0) flushMissed(c);
-  if (mergeIntoPending(slot, value)) {
-    c.coalesced += 1;
-    return;
-  }
-  appendDispatch(slot, value);
+  if (queueDelivery(slot, value)) c.coalesced += 1;
 }
 
 /** TS could not make a delivery (its context got blocked meanwhile): it becomes a missed event. */

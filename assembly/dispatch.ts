@@ -5,7 +5,10 @@
 // TS sets an entry's slot to NONE as it takes it (before the callback runs). An entry whose slot
 // still names its handler is *pending*: its callback is still to come. Invariants:
 // - A handler has at most one pending entry, and its dispatch mark (dispatchMark) is that entry's
-//   index: a new event for it merges into the pending entry instead of making a second one.
+//   index. A new event for it joins that delivery: merged in place if the entry is in the range
+//   being made now (the current drain or missed-queue take, which TS runs after it returns), else
+//   moved here with it — an entry of an outer batch would run after this range, behind events
+//   newer than its own (a callback's nested poll() or checkMissed() made this range).
 // - A pending entry holds only what its handler still wants: modify() masks it, removal drops it
 //   (setting its slot to NONE as well). Both count the drop as stale and undo its `dispatched`.
 
@@ -20,6 +23,13 @@ const ENTRY_SIZE: usize = 12;
 let listBase: usize = 0;
 let listCapacity: i32 = 0;
 let listEnd: i32 = 0;
+/** Where the range being made now began: entries from here on have not been run by TS. */
+let rangeStart: i32 = 0;
+
+/** A drain or a missed-queue take begins a new range. */
+export function beginRange(): void {
+  rangeStart = listEnd;
+}
 
 /**
  * The index of the handler's latest entry, in a field its kind leaves unused: an fd handler's
@@ -44,13 +54,24 @@ function pendingEntry(slot: i32): usize {
 }
 
 /**
- * Merges an event into `slot`'s pending entry (fd bits OR-ed, timer expirations summed); false if
- * it has none. The callback still to come gets both, once.
+ * Queues a delivery of `value` for `slot`. If the handler has a pending entry, the event joins it
+ * (fd bits OR-ed, timer expirations summed): in place within the current range, else moved to
+ * the end with it. Returns true when it joined one (the caller counts it as coalesced).
  */
-export function mergeIntoPending(slot: i32, value: i32): bool {
+export function queueDelivery(slot: i32, value: i32): bool {
   const entry = pendingEntry(slot);
-  if (entry == 0) return false;
-  store<i32>(entry, mergeValues(handlerAt(slot), load<i32>(entry, 8), value), 8);
+  if (entry == 0) {
+    appendDispatch(slot, value);
+    return false;
+  }
+  const merged = mergeValues(handlerAt(slot), load<i32>(entry, 8), value);
+  if (<i32>((entry - listBase) / ENTRY_SIZE) >= rangeStart) {
+    store<i32>(entry, merged, 8);
+  } else {
+    store<i32>(entry, NONE); // TS skips it: the delivery now happens here
+    contextAt(handlerAt(slot).ctx).dispatched -= 1;
+    appendDispatch(slot, merged);
+  }
   return true;
 }
 
@@ -99,7 +120,7 @@ export function resetDispatchList(): void {
 }
 
 /** Appends a delivery for `slot`, counts it, and remembers one-shot-armed fds for re-arming. */
-export function appendDispatch(slot: i32, value: i32): void {
+function appendDispatch(slot: i32, value: i32): void {
   if (listEnd == listCapacity) {
     const grown = nextCapacity(listCapacity, listEnd + 1, 1024);
     listBase = growBlock(listBase, <usize>listCapacity * ENTRY_SIZE, <usize>grown * ENTRY_SIZE);

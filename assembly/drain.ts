@@ -6,8 +6,7 @@ import { handlerAt, fdOwner, effectiveMask, fdArmedAt } from './handlers';
 import { contextAt } from './contexts';
 import { Loop, loopAt } from './loops';
 import { deliver } from './delivery';
-import { dispatchListEnd } from './dispatch';
-import { latestNs } from './clock';
+import { beginRange, dispatchListEnd } from './dispatch';
 import { rememberRearm } from './rearm';
 import { wheelAdvance, wheelInsert } from './wheel';
 import {
@@ -18,12 +17,14 @@ import {
 export const DRAIN_BATCH: u32 = 4096;
 
 export function drainLoop(loop: i32, nowNs: f64): i32 {
+  beginRange();
   const l = loopAt(loop);
   const consumed = consumeRing(loop, l);
   if (consumed > 0 && takeProducerWaiting(l.ring)) l.producerWaitingReported = 1;
   if (takeRescanRequested(l.ring)) requestRescan(l);
   const producerTime = producerNow(l.ring);
-  let now: i64 = nowNs >= 0 && nowNs < 9.0e18 ? latestNs(nowNs) : 0;
+  // Async loops publish the exact time (producerNow) with a timer's expiry: it decides there.
+  let now: i64 = nowNs >= 0 && nowNs < 9.0e18 ? <i64>nowNs : 0;
   if (producerTime > now) now = producerTime;
   expiringLoop = l;
   expiringNow = now;

@@ -11,7 +11,7 @@ import { flushMissed } from './missed';
 import { addFdHandler, addTimer, setSeq, removeHandler, modifyHandler } from './lifecycle';
 import { drainLoop } from './drain';
 import { deferDelivery } from './delivery';
-import { dispatchListBase, dispatchListEnd, resetDispatchList } from './dispatch';
+import { beginRange, dispatchListBase, dispatchListEnd, resetDispatchList } from './dispatch';
 import { finishBatch, batchDone, epollEvents } from './rearm';
 import { wheelNextDeadline, NO_DEADLINE } from './wheel';
 
@@ -117,6 +117,7 @@ export function ctxMissedCount(ctx: i32): i32 {
 
 /** Appends the missed queue to the dispatch list (nothing while the context is blocked) → new end. */
 export function ctxTakeMissed(ctx: i32): i32 {
+  beginRange();
   if (isLiveContext(ctx)) {
     const c = contextAt(ctx);
     if (c.blockCount == 0) flushMissed(c);

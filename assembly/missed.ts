@@ -5,7 +5,7 @@
 import { NONE, STATE_IN_MISSED, EV_ALL } from './constants';
 import { handlerAt, isTimer, effectiveMask } from './handlers';
 import { Context, contextAt } from './contexts';
-import { appendDispatch, mergeIntoPending, mergeValues } from './dispatch';
+import { mergeValues, queueDelivery } from './dispatch';
 import { rearmOnMissedChange } from './rearm';
 
 /** Queues (or merges) an event for `slot` in its context's missed queue and counts it. */
@@ -60,10 +60,8 @@ export function flushMissed(c: Context): void {
     if (value == 0) {
       c.staleDropped += 1;
       if (!isTimer(h)) rearmOnMissedChange(slot);
-    } else if (mergeIntoPending(slot, value)) {
-      c.coalesced += 1; // its callback, still to come in an outer batch, gets it
-    } else {
-      appendDispatch(slot, value);
+    } else if (queueDelivery(slot, value)) {
+      c.coalesced += 1; // joined a delivery of it still to come
     }
   }
 }

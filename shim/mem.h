@@ -18,7 +18,8 @@
 EVW_HOST_IMPORT(evw_host_load_u32) uint32_t evw_host_load_u32(uint32_t off);
 EVW_HOST_IMPORT(evw_host_store_u32) void evw_host_store_u32(uint32_t off, uint32_t v);
 EVW_HOST_IMPORT(evw_host_xchg_u32) uint32_t evw_host_xchg_u32(uint32_t off, uint32_t v);
-EVW_HOST_IMPORT(evw_host_store_i64) void evw_host_store_i64(uint32_t off, double v);
+/* The i64 in two halves: a double would round it past 2^53. */
+EVW_HOST_IMPORT(evw_host_store_i64) void evw_host_store_i64(uint32_t off, uint32_t lo, uint32_t hi);
 
 static inline uint32_t mem_addr(const uint8_t *base, uint32_t off) {
   return (uint32_t)(uintptr_t)base + off;
@@ -41,7 +42,7 @@ static inline uint32_t mem_xchg_u32(uint8_t *base, uint32_t off, uint32_t v) {
   return evw_host_xchg_u32(mem_addr(base, off), v);
 }
 static inline void mem_store_i64(uint8_t *base, uint32_t off, int64_t v) {
-  evw_host_store_i64(mem_addr(base, off), (double)v);
+  evw_host_store_i64(mem_addr(base, off), (uint32_t)(uint64_t)v, (uint32_t)((uint64_t)v >> 32));
 }
 
 #else

@@ -47,13 +47,17 @@ EVW_EXPORT void sim_set_now(double ns) {
     sim_advance((int64_t)ns);
 }
 
+/* Virtual time stays below 2^62 ns (146 years): the shim arms no timer
+ * later than that (shim/timer.c), so a deadline beyond could never be met. */
+#define SIM_MAX_NOW_NS (INT64_MAX / 2)
+
 /* Starts an advance by `delta_ns` (rounded to the nanosecond): -EINVAL if
- * negative or past INT64_MAX, -EBUSY when nested too deep. */
+ * negative or past SIM_MAX_NOW_NS, -EBUSY when nested too deep. */
 EVW_EXPORT int sim_advance_begin(double delta_ns) {
   if (!(delta_ns >= 0) || delta_ns >= 9.0e18)
     return -EINVAL;
   int64_t delta = (int64_t)(delta_ns + 0.5);
-  if (delta > INT64_MAX - sim_now_ns())
+  if (delta >= SIM_MAX_NOW_NS - sim_now_ns())
     return -EINVAL;
   if (advance_depth == SIM_ADVANCE_DEPTH)
     return -EBUSY;

@@ -35,6 +35,7 @@ function run(ops) {
   const oldRegs = []; // {fd, seq} of removed fd handlers
   const fdOwner = new Map();
   let list = []; // the dispatch list; a taken or dropped entry has slot -1
+  let rangeStart = 0; // where the current drain's (or missed take's) entries begin
   let now = 0;
   let seqCounter = 1;
   const log = [];
@@ -42,10 +43,20 @@ function run(ops) {
 
   const merge = (h, a, b) => (h.kind === 'fd' ? a | b : Math.min(2 ** 31 - 1, a + b));
   const pendingIndex = (h) => list.findIndex((e) => e.slot === h.slot && e.gen === h.gen);
-  /** A delivery: merged into the handler's pending entry if it has one, else appended. */
+  /**
+   * A delivery: joins the handler's pending entry if it has one — in place within the current
+   * range, else moved to the end with it (an outer batch's entry would run after newer events).
+   */
   const toList = (h, value) => {
     const i = pendingIndex(h);
-    if (i >= 0) { list[i].value = merge(h, list[i].value, value); C[h.c].st.co++; return; }
+    if (i >= 0) {
+      C[h.c].st.co++;
+      const merged = merge(h, list[i].value, value);
+      if (i >= rangeStart) { list[i].value = merged; return; }
+      list[i].slot = -1;
+      value = merged;
+      C[h.c].st.d--;
+    }
     list.push({ slot: h.slot, gen: h.gen, value });
     C[h.c].st.d++;
   };
@@ -138,6 +149,7 @@ function run(ops) {
       if (r !== exp) fail(`ctxUnblock ${r} expected ${exp}`);
     } else if (op.t === 'take') {
       const r = x.ctxTakeMissed(C[op.c].idx); log.push(`ctxTakeMissed(ctx${op.c}) -> ${r}`);
+      rangeStart = list.length;
       if (C[op.c].block === 0) flush(C[op.c]);
     } else if (op.t === 'publish') {
       const entries = [];
@@ -154,6 +166,7 @@ function run(ops) {
       pendingRing.push(...entries);
     } else if (op.t === 'drain') {
       now += op.step;
+      rangeStart = list.length;
       for (const e of pendingRing) {
         const h = fdOwner.get(e.fd);
         if (!h || (e.seq !== 0 && e.seq !== h.seq)) { C[0].st.sd++; continue; }

@@ -26,7 +26,7 @@ export function makeSim({ seed = 1, eintr = 0, enomem = 0, spurious = 0, signalQ
     evw_host_load_u32: (off) => Atomics.load(u32, off >>> 2),
     evw_host_store_u32: (off, v) => { Atomics.store(u32, off >>> 2, v); },
     evw_host_xchg_u32: (off, v) => { hostCalls.xchg++; return Atomics.exchange(u32, off >>> 2, v); },
-    evw_host_store_i64: (off, v) => { Atomics.store(i64, off >>> 3, BigInt(v)); },
+    evw_host_store_i64: (off, lo, hi) => { Atomics.store(i64, off >>> 3, BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0))); },
     emscripten_notify_memory_growth: () => {},
   };
   const instance = new WebAssembly.Instance(module, { env });

@@ -60,8 +60,8 @@ export function instantiateSim(target: CoreMemoryTarget): SimExports {
     evw_host_load_u32: (off) => Atomics.load(u32(), off >>> 2),
     evw_host_store_u32: (off, v) => { Atomics.store(u32(), off >>> 2, v >>> 0); },
     evw_host_xchg_u32: (off, v) => Atomics.exchange(u32(), off >>> 2, v >>> 0),
-    evw_host_store_i64: (off, v) => {
-      Atomics.store(new BigInt64Array(target.memory!.buffer), off >>> 3, BigInt(Math.round(v)));
+    evw_host_store_i64: (off, lo, hi) => {
+      Atomics.store(new BigInt64Array(target.memory!.buffer), off >>> 3, BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)));
     },
   };
   const imports: Record<string, Record<string, unknown>> = {};

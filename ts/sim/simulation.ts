@@ -162,7 +162,7 @@ export class Simulation {
     const x = this.#x;
     const begun = x.sim_advance_begin(ms * 1e6);
     if (begun === -EBUSY) throw invalid('advance() is nested too deep (callbacks advancing time inside advance())');
-    if (begun < 0) throw invalid(`advance(${ms}) would take virtual time past 9e15 ms (about 285 years)`);
+    if (begun < 0) throw invalid(`advance(${ms}) would take virtual time past 2^62 ns (4.6e12 ms, about 146 years)`);
     let done = false;
     try {
       this.#settle();
