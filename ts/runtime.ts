@@ -54,7 +54,8 @@ export class Runtime {
   private readonly loops = new Set<Loop>();
   private readonly globalPlacements = new Map<Loop, Placement>();
   /** Loops touched by the current (possibly nested) dispatch; finished when the outermost ends. */
-  private readonly dirty = new Set<Loop>();
+  private readonly dirty: (Loop | undefined)[] = [];
+  private dirtyCount = 0;
   private depth = 0;
   private refs = 0;
   private shutDown = false;
@@ -310,14 +311,20 @@ export class Runtime {
 
   private enter(loop: Loop): void {
     this.depth++;
-    this.dirty.add(loop);
+    for (let i = 0; i < this.dirtyCount; i++) if (this.dirty[i] === loop) return;
+    this.dirty[this.dirtyCount++] = loop;
   }
 
   private leave(): void {
     if (--this.depth > 0) return;
     this.core.x.dispatchReset();
-    for (const loop of this.dirty) loop.finish();
-    this.dirty.clear();
+    // An array kept at its size and a count: a Set's iterator, or an array emptied and refilled,
+    // would allocate on every delivery.
+    for (let i = 0; i < this.dirtyCount; i++) {
+      this.dirty[i]!.finish();
+      this.dirty[i] = undefined;
+    }
+    this.dirtyCount = 0;
   }
 
   /**
