@@ -1,11 +1,17 @@
 // Scale and memory: registering 100k fd handlers (as many as the fd limit allows) and 1M timers
 // — time, RSS, JS heap and the core's Wasm memory per handler — and the JS heap across a long run
-// of deliveries (target: no allocation per event in steady state).
-import { setFlagsFromString } from 'node:v8';
+// of deliveries (target: no allocation per event in steady state). Registrations are measured in
+// a fresh process each (`node scale.mjs --registration fds|timers COUNT`), so that pages earlier
+// sections left resident do not absorb their RSS; every handler shares one callback, so that the
+// JS heap counts evwheel's objects and not the benchmark's closures.
+import { spawnSync } from 'node:child_process';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { fileURLToPath } from 'node:url';
 import { AsyncContext, Events } from 'evwheel';
 import { bareCore } from './core.mjs';
-import { table } from './harness.mjs';
+import { median, table } from './harness.mjs';
 import { nativePeers } from './native.mjs';
 
 setFlagsFromString('--expose-gc');
@@ -44,6 +50,77 @@ function measureRegistration(count, register) {
 /** The core's memory grows in 64 KiB pages: a few handlers may fit what it already has. */
 const wasmCell = (perHandler) => (perHandler > 0 ? perHandler.toFixed(0) : 'none: they fit its initial 1 MiB');
 
+const noop = () => {};
+
+/** `count` eventfd handlers in a thread context (never written: no event fires); measured here. */
+function registerFds(wanted) {
+  const n = nativePeers();
+  const limit = n.raiseOpenFiles(wanted + OTHER_FILES);
+  const fds = [];
+  for (let i = 0, fd; i < Math.min(wanted, limit - OTHER_FILES) && (fd = n.eventfd()) >= 0; i++) fds.push(fd);
+  const ctx = AsyncContext.create({ mode: 'thread', maxHandlers: fds.length });
+  const result = measureRegistration(fds.length, (i) => ctx.setEventHandler(fds[i], Events.IN, noop));
+  ctx.close();
+  for (const fd of fds) n.close(fd);
+  return { ...result, openFilesLimit: limit };
+}
+
+const timerInterval = (i) => 1000 + (i % 3_600_000);
+
+/** `count` timers (1 s to 1 h: none fires) in a thread context; measured here. */
+function registerTimers(count) {
+  const ctx = AsyncContext.create({ mode: 'thread', maxHandlers: count });
+  const handles = new Array(count);
+  const result = measureRegistration(count, (i) => { handles[i] = ctx.addTimer(timerInterval(i), noop); });
+  ctx.close();
+  return result;
+}
+
+/** A registration measurement in a fresh process of its own. */
+function inFreshProcess(kind, count) {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--registration', kind, String(count)],
+    { encoding: 'utf8', timeout: 10 * 60 * 1000 });
+  if (r.status !== 0) throw new Error(`scale: measuring ${kind} in a child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+/**
+ * JS bytes allocated per poll() call (garbage included): the heap's growth over a batch of calls,
+ * for batches during which no collection ran (a PerformanceObserver reports every GC with its
+ * time). Batches are long enough that V8's allocation buffers (the heap's size moves by one of
+ * them at a time) blur the result by a few bytes at most. `ready` pipes are kept readable (written
+ * once, never drained), so every poll() delivers each of them again.
+ */
+async function allocationPerPoll(n, ready, quick) {
+  const pipes = Array.from({ length: ready }, () => n.pipe());
+  const ctx = AsyncContext.create({ mode: 'poll', maxHandlers: ready + 1 });
+  let deliveries = 0;
+  const count = () => { deliveries++; };
+  for (const [r, w] of pipes) { ctx.setEventHandler(r, Events.IN, count); n.write(w, new Uint8Array([1]), 1); }
+  for (let i = 0; i < 20_000; i++) ctx.poll(); // warm up
+  const collections = [];
+  const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) collections.push([e.startTime, e.startTime + e.duration]); });
+  observer.observe({ entryTypes: ['gc'] });
+  const used = () => getHeapStatistics().used_heap_size;
+  const batches = [];
+  const polls = 10_000;
+  const start = deliveries;
+  for (let b = 0; b < (quick ? 5 : 30); b++) {
+    const t0 = performance.now();
+    const before = used();
+    for (let i = 0; i < polls; i++) ctx.poll();
+    const after = used();
+    batches.push({ t0, t1: performance.now(), bytes: (after - before) / polls });
+  }
+  const deliveriesPerPoll = (deliveries - start) / (batches.length * polls);
+  await new Promise((resolve) => setTimeout(resolve, 50)); // the observer's entries come on a later turn
+  observer.disconnect();
+  const clean = batches.filter(({ t0, t1 }) => !collections.some(([s, e]) => s <= t1 && e >= t0)).map((b) => b.bytes);
+  ctx.close();
+  for (const [r, w] of pipes) { n.close(r); n.close(w); }
+  return { ready, bytesPerPoll: clean.length ? median(clean) : NaN, cleanBatches: clean.length, deliveriesPerPoll };
+}
+
 const row = (label, r) => [label, r.nsPerHandler.toFixed(0), perHandlerCell(r.rssPerHandler), perHandlerCell(r.heapPerHandler), wasmCell(r.wasmPerHandler)];
 
 export async function scaleBench({ quick }) {
@@ -51,29 +128,18 @@ export async function scaleBench({ quick }) {
   const rows = [];
   const results = {};
 
-  // fd handlers, one eventfd each (never written: no event fires). 100k need the fd limit raised,
-  // which takes CAP_SYS_RESOURCE beyond the hard limit; without it, as many as the limit allows.
+  // fd handlers, one eventfd each. 100k need the fd limit raised, which takes CAP_SYS_RESOURCE
+  // beyond the hard limit; without it, as many as the limit allows.
   const wanted = quick ? 1000 : 100_000;
-  const limit = n.raiseOpenFiles(wanted + OTHER_FILES);
-  const fds = [];
-  for (let i = 0, fd; i < Math.min(wanted, limit - OTHER_FILES) && (fd = n.eventfd()) >= 0; i++) fds.push(fd);
-  const ctxFd = AsyncContext.create({ mode: 'thread', maxHandlers: fds.length });
-  results.fds = measureRegistration(fds.length, (i) => ctxFd.setEventHandler(fds[i], Events.IN, () => {}));
-  ctxFd.close();
-  results.fds.wasmPerHandler = wasmBytesPerHandler(fds.length, (x, ctx, i) => x.fdAdd(ctx, fds[i], Events.IN, 0));
-  results.fds.openFilesLimit = limit;
-  const short = fds.length < wanted ? `, of ${wanted.toLocaleString('en')}: the fd limit is ${limit}` : '';
-  rows.push([`${fds.length} fd handlers (eventfds${short})`, results.fds]);
-  for (const fd of fds) n.close(fd);
+  results.fds = inFreshProcess('fds', wanted);
+  // The core's share, on a bare core: fd numbers like the child's (the fd map is indexed by fd).
+  results.fds.wasmPerHandler = wasmBytesPerHandler(results.fds.count, (x, ctx, i) => x.fdAdd(ctx, 20 + i, Events.IN, 0));
+  const short = results.fds.count < wanted ? `, of ${wanted.toLocaleString('en')}: the fd limit is ${results.fds.openFilesLimit}` : '';
+  rows.push([`${results.fds.count} fd handlers (eventfds${short})`, results.fds]);
 
-  // timers
   const timers = quick ? 100_000 : 1_000_000;
-  const interval = (i) => 1000 + (i % 3_600_000);
-  const ctxT = AsyncContext.create({ mode: 'thread', maxHandlers: timers });
-  const handles = new Array(timers);
-  results.timers = measureRegistration(timers, (i) => { handles[i] = ctxT.addTimer(interval(i), () => {}); });
-  ctxT.close();
-  results.timers.wasmPerHandler = wasmBytesPerHandler(timers, (x, ctx, i) => x.timerAdd(ctx, interval(i) * 1e6, 0, 0));
+  results.timers = inFreshProcess('timers', timers);
+  results.timers.wasmPerHandler = wasmBytesPerHandler(timers, (x, ctx, i) => x.timerAdd(ctx, timerInterval(i) * 1e6, 0, 0));
   rows.push([`${timers} timers`, results.timers]);
 
   // Heap across deliveries: a pipe that is never drained stays ready, so every poll() of a
@@ -97,12 +163,24 @@ export async function scaleBench({ quick }) {
   ctxD.close();
   n.close(r);
   n.close(w);
+  results.allocation = [];
+  for (const ready of [0, 1, 10]) results.allocation.push(await allocationPerPoll(n, ready, quick));
 
   const md = [
     table(['registered', 'ns per registration', 'RSS bytes per handler', 'JS heap bytes per handler', 'core Wasm memory bytes per handler'],
       rows.map(([label, r]) => row(label, r))),
     '',
-    `JS heap across ${delivered} deliveries (poll mode, one per poll(), ${nsPerPoll.toFixed(0)} ns per poll() including epoll_wait and the re-arm; after GC, warmed up): ${results.deliveries.heapGrowth >= 0 ? '+' : ''}${results.deliveries.heapGrowth} bytes, ${results.deliveries.perDelivery.toFixed(4)} bytes per delivery.`,
+    `JS heap retained across ${delivered} deliveries (poll mode, one per poll(), ${nsPerPoll.toFixed(0)} ns per poll() including epoll_wait and the re-arm; after GC, warmed up): ${results.deliveries.heapGrowth >= 0 ? '+' : ''}${results.deliveries.heapGrowth} bytes, ${results.deliveries.perDelivery.toFixed(4)} bytes per delivery.`,
+    '',
+    `JS bytes allocated per poll() (garbage included, measured between collections): ${results.allocation.map((a) => `${a.bytesPerPoll.toFixed(0)} delivering ${a.deliveriesPerPoll.toFixed(0)} event${a.deliveriesPerPoll === 1 ? '' : 's'}`).join(', ')}.`,
   ].join('\n');
   return { name: 'scale and memory', results, md };
+}
+
+// The child of inFreshProcess: one registration measurement, its result as the last line.
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '--registration') {
+  const [kind, count] = [process.argv[3], Number(process.argv[4])];
+  const result = kind === 'fds' ? registerFds(count) : registerTimers(count);
+  console.log(JSON.stringify(result));
+  process.exit(0);
 }
