@@ -7,10 +7,10 @@ const END = '<!-- bench:end -->';
 
 const LABELS = {
   timers: "**Timers: schedule + cancel** (intervals 1 s to 1 h, never firing). \"The wheel alone\" calls the core's Wasm exports directly, without the Timer objects of the API; \"a bare object\" allocates a plain object of a Timer's size per pair and keeps it the same way, with no clock or wheel: what V8 charges any API that returns an object per timer.",
-  precision: "**Timer precision** over 2 s: lateness of evwheel against its phase-kept schedule, of `setInterval` as each interval's excess over 1 ms (it reschedules from its own late wake-up, so a constant delay does not show); jitter, the same measure for both: each interval between callbacks against its nominal length.",
+  precision: "**Timer precision** over 2 s, the same measures for every timer. Lateness: each expiration against the schedule the timer was asked for (start + k × interval); a callback covering several coalesced expirations counts each, the oldest the latest; `setInterval` restarts each interval from its own callback, so its ticks drift behind that schedule, and lateness counts the drift. Jitter leaves drift out: each interval between callbacks against its nominal length. Callbacks and the expirations they covered, against the schedule's count.",
   'round trip': '**Round trip**: a native thread writes one byte to a pipe and waits for the echo on a second pipe (`scripts/bench/native/pinger.c`, built on demand, not part of the package); the contender reads it and echoes it. The reference is `net.Socket` with `\'data\'` events, as users write it; `onread` is its lightest JS path (no stream, one reused buffer), which evwheel\'s doorbell uses. `epoll (npm)` is the `epoll` package, a dev dependency built by node-gyp (its rows say "not available" when its addon did not build). Distribution: [docs/bench/roundtrip.svg](docs/bench/roundtrip.svg).',
   throughput: "**Throughput**: a native thread sprays single bytes round-robin across 1,000 pipes for 1 s; the callbacks drain them, like libuv, with one `read` per readiness unless it fills the 64 KiB buffer (evwheel's and the epoll package's through koffi, libuv's in C).",
-  'scale and memory': "**Scale and memory**: registering fd handlers (100k where the fd limit allows; one eventfd each) and a million timers. RSS and JS heap are the process's growth, settled by GC; the core's Wasm memory is that of the same registrations on a bare core (its memory's growth, allocator slack included).",
+  'scale and memory': "**Scale and memory**: registering fd handlers (100k where the fd limit allows; one eventfd each) and a million timers, each kind in a fresh process, all sharing one callback. RSS and JS heap are the process's growth, settled by GC; the core's Wasm memory is that of the same registrations on a bare core (its memory's growth, allocator slack included). Allocation is the heap's growth between collections over 10,000 poll() calls at a time.",
 };
 
 /** A met/missed word for a measured value against its target. */
@@ -30,6 +30,8 @@ function status(byName) {
   const epoll = rt['epoll (npm)'];
   const scaleRatio = t[1e6].evwheelNs / t[1e3].evwheelNs;
   const p99Half = (mode) => p[`evwheel ${mode} 1 ms`].p99 <= p[`setInterval 1 ms (beside ${mode})`].p99 / 2;
+  const beside = (mode) => p[`setInterval 1 ms (beside ${mode})`];
+  const alloc = (ready) => s.allocation.find((a) => a.ready === ready);
   return [
     `Where it stands against the targets of this run:`,
     '',
@@ -41,14 +43,17 @@ function status(byName) {
     `  (Node's own cost grows ${x(t[1e6].nodeNs / t[1e3].nodeNs, 2)}). A Timer is that 56-byte object and nothing else on the JS heap (its interval`,
     `  lives in the core), and about 60 ns of each pair is the clock read (\`performance.now()\` on this VM).`,
     `- Precision: the 1 ms timer's lateness p99 is ${us(p['evwheel thread 1 ms'].p99)} (thread) and ${us(p['evwheel signal 1 ms'].p99)} (signal) against`,
-    `  \`setInterval\`'s ${us(p['setInterval 1 ms (beside thread)'].p99)} and ${us(p['setInterval 1 ms (beside signal)'].p99)} (target half: ${verdict(p99Half('thread'))} in thread mode, ${verdict(p99Half('signal'))} in signal mode). This`,
+    `  \`setInterval\`'s ${us(beside('thread').p99)} and ${us(beside('signal').p99)} (target half: ${verdict(p99Half('thread'))} in thread mode, ${verdict(p99Half('signal'))} in signal mode), most of`,
+    `  \`setInterval\`'s being drift (p50 ${us(beside('thread').p50)} and ${us(beside('signal').p50)}). Without drift, on jitter, evwheel's p99 is`,
+    `  ${us(p['evwheel thread 1 ms'].jitterP99)} and ${us(p['evwheel signal 1 ms'].jitterP99)} against \`setInterval\`'s ${us(beside('thread').jitterP99)} and ${us(beside('signal').jitterP99)}: no better at the tail. This`,
     `  VM's wake-ups are the floor: in C, a thread blocked on a timerfd wakes about 37 µs late (p50) at 1 ms periods,`,
     `  and a second thread it wakes through a pipe, the two hops of thread mode, about 51 µs. Waking 150 µs early`,
     `  and busy-waiting on the JS thread (tried, not shipped) took the p50 to about 6 µs, but the p99 stayed at`,
     `  95–180 µs in thread mode and the busy JS thread made \`setInterval\` beside it later. Waking the progress`,
     `  thread 100 µs early and spinning there instead (tried, not shipped) took a lone 1 ms timer's p50 from 94 to`,
     `  40 µs, what is left being the JS thread's wake-up, but cost 10% of a CPU per 1 kHz timer. The 0.1 ms timer`,
-    `  keeps ${Math.round(p['evwheel thread 0.1 ms'].rate * 100)}% of its rate, which \`setInterval\` cannot do at all.`,
+    `  (thread mode) ran ${Math.round(p['evwheel thread 0.1 ms'].callbacks * 100)}% of its schedule's callbacks and covered ${Math.round(p['evwheel thread 0.1 ms'].rate * 100)}% of its expirations, the rest coalesced`,
+    `  into them and counted; \`setInterval\` cannot go below 1 ms.`,
     `- Round trip, p50 against libuv: poll mode (spinning) ${x(rt['evwheel poll'].vsLibuv, 2)}, signal mode ${x(rt['evwheel signal'].vsLibuv, 2)} (target 1.1×:`,
     `  ${verdict(rt['evwheel signal'].vsLibuv <= 1.1)}), thread mode ${x(rt['evwheel thread'].vsLibuv, 2)} (target 1.5×: ${verdict(rt['evwheel thread'].vsLibuv <= 1.5)}). A thread hand-off has a floor of its own: the`,
     `  native relay (C only, no JS) is already ${x(relay.vsLibuv, 2)} libuv here, because on this VM every wake-up of a`,
@@ -67,7 +72,9 @@ function status(byName) {
     `  batch, so level-triggered fds stay armed and cost no \`epoll_ctl\` per event (re-arming each one used half a CPU`,
     `  that the JS thread lacked). Signal mode ${x(tp['evwheel signal'].vsLibuv, 2)} (${verdict(tp['evwheel signal'].vsLibuv >= 1.5)}): under load an fd drained by its callback is`,
     `  polled after the next batch rather than armed, so few signals are raised.`,
-    `- Memory: the dispatch path allocates nothing; the JS heap is flat across ${d.count.toLocaleString('en')} deliveries. A handler`,
+    `- Memory: nothing is retained across ${d.count.toLocaleString('en')} deliveries, and what is allocated is per poll() call, not per`,
+    `  event: ${Math.round(alloc(0).bytesPerPoll)} bytes with nothing ready, ${Math.round(alloc(1).bytesPerPoll)} delivering one event, ${Math.round(alloc(10).bytesPerPoll)} delivering ten (an`,
+    `  iterator made on every delivery, 120 bytes, was found and removed by this measure). A handler`,
     `  costs about ${Math.round(s.fds.heapPerHandler)} bytes of JS heap and ${Math.round(s.fds.wasmPerHandler)} of core memory (an fd), ${Math.round(s.timers.heapPerHandler)} and ${Math.round(s.timers.wasmPerHandler)} (a timer).`,
     ...(s.fds.count < 100_000 ? [
       `  Only ${s.fds.count.toLocaleString('en')} of the 100,000 fd handlers could be registered: the fd limit is ${s.fds.openFilesLimit.toLocaleString('en')}, and`,
