@@ -61,8 +61,10 @@ function buildShim() {
     process.exit(1);
   }
   const sources = readdirSync(join(root, 'shim')).filter((f) => f.endsWith('.c')).map((f) => join('shim', f));
+  // CFLAGS, as usual, come after ours and so win (a sanitizer build, another -O).
+  const extra = (process.env.CFLAGS ?? '').split(/\s+/).filter(Boolean);
   run(cc, ['-std=gnu11', '-O2', '-g', '-fPIC', '-shared', '-pthread', '-Wall', '-Wextra',
-    '-fvisibility=hidden', '-o', 'build/libevwheel.so', ...sources], 'the shim (shim/)');
+    '-fvisibility=hidden', ...extra, '-o', 'build/libevwheel.so', ...sources], 'the shim (shim/)');
 }
 
 function buildTs() {

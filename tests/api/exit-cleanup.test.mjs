@@ -5,7 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,18 +23,20 @@ function asanRuntime() {
   }
 }
 
-/** A copy of the package (dist, core, its tests' support) with its own shim, built sanitized if possible. */
+/**
+ * A copy of the package (dist, core, its tests' support) with its own shim, built by the
+ * package's build script, sanitized if possible.
+ */
 function packageCopy(asan) {
   const dir = mkdtempSync(join(tmpdir(), 'evwheel-asan-'));
-  for (const path of ['package.json', 'dist', 'build/core.wasm', 'sim/evwheel-sim.wasm', 'tests/api/support.mjs', 'tests/api/fixtures/exit-cleanup.mjs']) {
+  for (const path of ['package.json', 'dist', 'build/core.wasm', 'sim/evwheel-sim.wasm', 'shim', 'scripts/build.mjs',
+    'tests/api/support.mjs', 'tests/api/fixtures/exit-cleanup.mjs']) {
     mkdirSync(join(dir, path, '..'), { recursive: true });
     cpSync(join(root, path), join(dir, path), { recursive: true });
   }
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  const sources = readdirSync(join(root, 'shim')).filter((f) => f.endsWith('.c')).map((f) => join(root, 'shim', f));
-  const flags = asan ? ['-fsanitize=address', '-fno-omit-frame-pointer', '-O1'] : ['-O2'];
-  execFileSync('gcc', ['-std=gnu11', '-g', '-fPIC', '-shared', '-pthread', '-fvisibility=hidden', ...flags,
-    '-o', join(dir, 'build', 'libevwheel.so'), ...sources]);
+  const CFLAGS = asan ? '-fsanitize=address -fno-omit-frame-pointer -O1' : '';
+  execFileSync(process.execPath, [join(dir, 'scripts/build.mjs'), 'shim'], { env: { ...process.env, CFLAGS } });
   return dir;
 }
 
