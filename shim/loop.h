@@ -128,6 +128,12 @@ struct evw_loop {
    * that batch (ring_all_finished), or undrained fds would be reported over
    * and over. Only the producer touches it. */
   int awaiting_finish;
+  /* Busy-polling (spin.c): after publishing, the progress thread polls
+   * without sleeping for spin_ns from its last publication, spin_since_ns.
+   * spin_ns is set by the JS thread (evw_loop_set_spin), read atomically by
+   * the thread; spin_since_ns is the thread's own. */
+  int64_t spin_ns;
+  int64_t spin_since_ns;
 };
 
 

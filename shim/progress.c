@@ -41,6 +41,21 @@ static void wait_for_finish(evw_loop *loop, int timeout_ms) {
     sleep_on_wake(loop, timeout_ms);
 }
 
+int progress_poll(evw_loop *loop) {
+  rearm_retry_pending(loop);
+  /* Neither wait is announced (producerWaiting stays 0): JS finishing a
+   * batch or freeing space then has no thread to wake, and the next call
+   * sees the change. */
+  if (loop->awaiting_finish && !ring_all_finished(&loop->ring))
+    return 0;
+  uint32_t space = ring_free_space(&loop->ring);
+  if (space == 0)
+    return 0;
+  loop->awaiting_finish = 0;
+  int rc = harvest_events(loop, space, 0, 1);
+  return rc == -EINTR ? 0 : rc;
+}
+
 int progress_step(evw_loop *loop, int timeout_ms) {
   unsigned handovers = __atomic_load_n(&loop->handovers, __ATOMIC_SEQ_CST);
   if (rearm_retry_pending(loop) > 0 &&

@@ -17,6 +17,18 @@ int thread_is_running(const evw_loop *loop);
  * epoll fd is unusable). */
 int progress_step(evw_loop *loop, int timeout_ms);
 
+/* The same without ever sleeping (a busy-polling thread, spin.c): retries
+ * failed re-arms, then fetches what is ready now, unless JS is not done with
+ * the last batch or the ring is full. Same returns as progress_step. */
+int progress_poll(evw_loop *loop);
+
+/* Busy-polling (spin.c). spin_renew opens the window at a publication;
+ * progress_spin runs progress_poll while the window, renewed by every
+ * publication, lasts, and returns when it ends (or is off), a stop is
+ * requested, or an error occurs (the -errno, as progress_step). */
+void spin_renew(evw_loop *loop);
+int progress_spin(evw_loop *loop);
+
 /* Platform: start / stop (and join) the progress thread of a threaded loop.
  * Idempotent. Start: -ESHUTDOWN once process exit began. */
 int progress_thread_start(evw_loop *loop);

@@ -28,6 +28,8 @@ export interface Kernel {
   stop(loop: LoopHandle): number;
   wake(loop: LoopHandle): number;
   poll(loop: LoopHandle): number;
+  /** Threaded loops: after each batch, poll without sleeping for `ns` (0: off; at most 1e9). */
+  setSpin(loop: LoopHandle, ns: number): number;
 
   // ---- signal mode (docs/INTERNALS.md "Signal loops") ----
   /** The realtime signal to use: `requested`, or 0 for the default. Installs nothing. */
