@@ -28,6 +28,8 @@ function status(byName) {
   const relay = rt['native relay, two threads (floor of a thread hand-off)'];
   const spinning = rt['native relay, busy-polling (floor of a spinning hand-off)'];
   const epoll = rt['epoll (npm)'];
+  const spun = Object.values(rt).find((r) => r.name.startsWith('evwheel thread, spin'));
+  const cpu = (r) => `${Math.round(r.cpuUsPerRoundTrip)} µs`;
   const scaleRatio = t[1e6].evwheelNs / t[1e3].evwheelNs;
   const p99Half = (mode) => p[`evwheel ${mode} 1 ms`].p99 <= p[`setInterval 1 ms (beside ${mode})`].p99 / 2;
   const beside = (mode) => p[`setInterval 1 ms (beside ${mode})`];
@@ -65,9 +67,11 @@ function status(byName) {
     `  ${verdict(rt['evwheel signal'].vsLibuv <= 1.1)}), thread mode ${x(rt['evwheel thread'].vsLibuv, 2)} (target 1.5×: ${verdict(rt['evwheel thread'].vsLibuv <= 1.5)}). A thread hand-off has a floor of its own: the`,
     `  native relay (C only, no JS) is already ${x(relay.vsLibuv, 2)} libuv here, because on this VM every wake-up of a`,
     `  thread on another CPU costs about 25 µs${epoll?.p50 ? `; the epoll package, which hands off the same way, is at ${x(epoll.vsLibuv, 2)}` : ''}.`,
-    `  Busy-polling instead of sleeping does not lift that floor enough: the same relay with its epoll thread`,
-    `  spinning for 1 ms after each event is ${x(spinning.vsLibuv, 2)} libuv at p50 before any JS runs, and its p99 is ${us(spinning.p99)},`,
-    `  because on two CPUs the spinning thread takes the one that the pinger or the echo needs. Not shipped.`,
+    `  Busy-polling instead of sleeping lowers that floor (the relay with its epoll thread spinning for 1 ms`,
+    `  after each event: ${x(spinning.vsLibuv, 2)} libuv, p99 ${us(spinning.p99)}), and thread mode offers it, off by default: with`,
+    `  \`spin: ${spun.name.match(/spin ([\d.]+)/)[1]}\` it is ${x(spun.vsLibuv, 2)} libuv at p50 (target 1.5×: ${verdict(spun.vsLibuv <= 1.5)} with it), p99 ${us(spun.p99)}. The price is`,
+    `  CPU: the process used ${cpu(spun)} per round trip against ${cpu(rt['evwheel thread'])} without spinning (libuv ${cpu(rt['net.Socket (libuv)'])}), and on two`,
+    `  CPUs the spinning thread can take the one that the pinger or the echo needs, which shows at the tail.`,
     `  The libuv reference's p50 moves between runs (17–23 µs), and with it the ratios. Alternating per round trip`,
     `  instead of per block (one process, one pinger), signal mode measured 1.18× libuv (1.16–1.23 over 10 runs);`,
     `  over six runs of this benchmark on 2026-11-22 it ranged 1.03–1.51×, the same for the day's first and last code:`,

@@ -5,13 +5,17 @@
 // its epoll thread busy-polling instead of sleeping),
 // net.Socket (libuv; also with onread, its lightest JS path), the epoll npm package (its watcher thread hands each event to the loop
 // through uv_async; skipped, with a 'not available' row, when the package did not
-// build) and evwheel in thread, signal and poll mode (poll: a setImmediate loop).
-// Rounds interleave the contenders; p50/p99 over all their samples, in µs.
+// build) and evwheel in thread, signal and poll mode (poll: a setImmediate loop), and in thread
+// mode once more with its opt-in busy-polling (`spin`). Rounds interleave the contenders; p50/p99
+// over all their samples, in µs, and the CPU time the whole process used per round trip.
 import { Socket } from 'node:net';
 import { AsyncContext, Events } from 'evwheel';
 import { percentile, table } from './harness.mjs';
 import { nativePeers, whenDone } from './native.mjs';
 import { EPOLL_NAME, loadEpoll, notAvailable } from './epoll-addon.mjs';
+
+/** The busy-polling window of the spinning thread-mode row: longer than the pinger's gap plus a round trip. */
+const SPIN_MS = 0.2;
 
 export async function roundtripBench({ quick }) {
   const n = nativePeers();
@@ -55,9 +59,13 @@ export async function roundtripBench({ quick }) {
       return () => { ep.remove(inFd); ep.close(); }; // inFd stays open: closed below
     };
   }
-  for (const mode of ['thread', 'signal', 'poll']) {
-    echoes[`evwheel ${mode}`] = (inFd, outFd) => {
-      const ctx = AsyncContext.create({ mode });
+  // The last: thread mode with its opt-in busy-polling (a window that covers the pinger's gap).
+  const evwheel = { thread: { mode: 'thread' }, signal: { mode: 'signal' }, poll: { mode: 'poll' },
+    [`thread, spin ${SPIN_MS} ms`]: { mode: 'thread', spin: SPIN_MS } };
+  for (const [label, options] of Object.entries(evwheel)) {
+    const { mode } = options;
+    echoes[`evwheel ${label}`] = (inFd, outFd) => {
+      const ctx = AsyncContext.create(options);
       ctx.setEventHandler(inFd, Events.IN, () => {
         const got = n.read(inFd, buf, buf.length);
         if (got > 0) n.write(outFd, buf, got);
@@ -70,15 +78,22 @@ export async function roundtripBench({ quick }) {
   }
 
   const samples = Object.fromEntries(Object.keys(echoes).map((k) => [k, []]));
+  // CPU time of the whole process (pinger, JS thread, any progress thread) per round trip: what a
+  // contender costs besides its latency. The pinger sleeps through its gap (usleep), so busy
+  // threads show.
+  const cpuUs = Object.fromEntries(Object.keys(echoes).map((k) => [k, 0]));
   for (let r = 0; r < rounds; r++) {
     for (const [name, start] of Object.entries(echoes)) {
       const [toJs, fromPinger] = pipe();
       const [toPinger, fromJs] = pipe();
       const stop = start(toJs, fromJs);
       const out = new Float64Array(new SharedArrayBuffer(8 * count));
+      const cpu = process.cpuUsage();
       const run = n.pingStart(fromPinger, toPinger, count, gapUs, out);
       await whenDone(() => n.pingDone(run));
       n.pingJoin(run);
+      const used = process.cpuUsage(cpu);
+      cpuUs[name] += used.user + used.system;
       stop();
       for (const fd of name.startsWith('net.Socket') ? [fromPinger, toPinger, fromJs] : [toJs, fromPinger, toPinger, fromJs]) n.close(fd);
       for (const ns of out) if (ns > 0) samples[name].push(ns / 1000);
@@ -89,6 +104,7 @@ export async function roundtripBench({ quick }) {
   const fractions = [...Array.from({ length: 99 }, (_, i) => (i + 1) / 100), 0.999];
   const results = Object.entries(samples).map(([name, s]) => ({
     name, n: s.length, p50: percentile(s, 0.5), p99: percentile(s, 0.99), vsLibuv: percentile(s, 0.5) / libuvP50,
+    cpuUsPerRoundTrip: s.length ? cpuUs[name] / s.length : null,
     distribution: fractions.map((fraction) => ({ fraction, us: percentile(s, fraction) })),
   }));
   // A contender that could not run keeps its row, after net.Socket, with no numbers.
@@ -97,8 +113,8 @@ export async function roundtripBench({ quick }) {
     results.splice(at, 0, { name: EPOLL_NAME, available: false, reason: epollMissing,
       n: 0, p50: null, p99: null, vsLibuv: null, distribution: [] });
   }
-  const md = table(['contender', 'round trips', 'p50 (µs)', 'p99 (µs)', 'p50 / libuv (targets: thread ≤ 1.5, signal ≤ 1.1)'],
-    results.map((r) => r.available === false ? [r.name, notAvailable(r.reason), '—', '—', '—']
-      : [r.name, String(r.n), r.p50.toFixed(1), r.p99.toFixed(1), r.vsLibuv.toFixed(2)]));
+  const md = table(['contender', 'round trips', 'p50 (µs)', 'p99 (µs)', 'p50 / libuv (targets: thread ≤ 1.5, signal ≤ 1.1)', 'CPU per round trip, all threads (µs)'],
+    results.map((r) => r.available === false ? [r.name, notAvailable(r.reason), '—', '—', '—', '—']
+      : [r.name, String(r.n), r.p50.toFixed(1), r.p99.toFixed(1), r.vsLibuv.toFixed(2), r.cpuUsPerRoundTrip.toFixed(0)]));
   return { name: 'round trip', results, md };
 }
