@@ -38,6 +38,8 @@ int progress_spin(evw_loop *loop) {
       return rc;
     if (rc > 0)
       spin_renew(loop);
+    else
+      sys_cpu_relax();
   }
   return 0;
 }

@@ -140,6 +140,8 @@ int sys_fstat_kind(int fd) { return sim_syscall_return(sim_file(fd) ? 0 : -EBADF
 
 int64_t sys_clock_ns(void) { return sim_now_ns(); }
 
+void sys_cpu_relax(void) {} /* nothing spins in the simulation */
+
 int sys_gettid(void) { return sim_syscall_return(SIM_TID); }
 
 /* Not a system call (pthread_self): the one simulated thread. */
