@@ -3,7 +3,6 @@
 #include "harvest.h"
 #include "sys.h"
 #include "timer.h"
-#include "wake.h"
 
 
 /* EINTR is retried; after this many in a row the call gives up with
@@ -31,9 +30,6 @@ int harvest_events(evw_loop *loop, uint32_t space, int timeout_ms, int ring_bell
        * pass in the core, a missing one would delay timers. */
       timer_consume(loop->timer_fd);
       ring_put(&loop->ring, written++, 0, 0, 0, RING_KIND_TIMER);
-    } else if (data == LOOP_DATA_WAKE) {
-      /* Cleared here; the thread checks its stop flag on every iteration. */
-      wake_consume(loop->wake_fd);
     } else {
       ring_put(&loop->ring, written++, (int32_t)(uint32_t)data, (uint32_t)(data >> 32),
                events[i].events & RING_EVENT_BITS, RING_KIND_FD);

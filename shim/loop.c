@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "direct.h"
 #include "loop.h"
 #include "loops.h"
 #include "mem.h"
@@ -26,6 +27,7 @@ static void close_if_open(int fd) {
 static void loop_release_resources(evw_loop *loop) {
   if (loop->signal_mode)
     sigloop_release(loop);
+  direct_unwatch(loop); /* before its epoll fd is closed */
   registry_release_all(loop);
   close_if_open(loop->epoll_fd);
   close_if_open(loop->timer_fd);
@@ -63,10 +65,10 @@ static int loop_create_fds(evw_loop *loop) {
   rc = loop_own_fd(loop, timer_fd_create(), &loop->timer_fd);
   if (rc == 0)
     rc = loop_own_fd(loop, wake_fd_create(), &loop->wake_fd);
+  /* The wake fd stays out of the set: JS's own loop watches the set too
+   * (direct.h), and must not take the thread's wake-ups. */
   if (rc == 0)
     rc = loop_watch_internal_fd(loop, loop->timer_fd, LOOP_DATA_TIMER);
-  if (rc == 0)
-    rc = loop_watch_internal_fd(loop, loop->wake_fd, LOOP_DATA_WAKE);
   return rc;
 }
 

@@ -134,6 +134,11 @@ struct evw_loop {
    * the thread; spin_since_ns is the thread's own. */
   int64_t spin_ns;
   int64_t spin_since_ns;
+  /* Node's own loop watching the epoll set (direct.h), NULL if it does
+   * not: set by evw_loop_watch before the thread starts, cleared when the
+   * loop is released after it stopped. While set, the JS thread is the
+   * ring's producer and the thread fetches nothing (progress.c). */
+  struct direct_watch *direct;
 };
 
 
@@ -144,7 +149,6 @@ static inline uint64_t loop_epoll_data(int fd, uint32_t seq) {
   return (uint32_t)fd | (uint64_t)seq << 32;
 }
 #define LOOP_DATA_TIMER ((uint64_t)0xffffffffu)
-#define LOOP_DATA_WAKE ((uint64_t)0xfffffffeu)
 
 /* What every kind of loop starts with (loop.c): mem and bell_fd checked,
  * the fds marked absent, the owner tid, the retry lock, the ring attached.

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "direct.h"
 #include "doorbell.h"
 #include "evwheel.h"
 #include "loops.h"
@@ -20,9 +21,76 @@
 typedef struct napi_env__ *napi_env;
 typedef struct napi_value__ *napi_value;
 typedef int napi_status; /* napi_ok = 0 */
+struct uv_loop_s;
 
 extern napi_status napi_add_env_cleanup_hook(napi_env env, void (*fun)(void *arg), void *arg)
     __attribute__((weak));
+extern napi_status napi_get_uv_event_loop(napi_env env, struct uv_loop_s **loop)
+    __attribute__((weak));
+typedef struct napi_async_cleanup_hook_handle__ *napi_async_cleanup_hook_handle;
+typedef void (*napi_async_cleanup_hook)(napi_async_cleanup_hook_handle handle, void *arg);
+extern napi_status napi_add_async_cleanup_hook(napi_env env, napi_async_cleanup_hook hook,
+                                               void *arg,
+                                               napi_async_cleanup_hook_handle *remove_handle)
+    __attribute__((weak));
+extern napi_status napi_remove_async_cleanup_hook(napi_async_cleanup_hook_handle handle)
+    __attribute__((weak));
+
+/* The Node loop of the thread that loaded the module, for watches of epoll
+ * sets (direct.h); recorded only where their teardown can be waited for. */
+static __thread struct uv_loop_s *thread_uv_loop;
+
+void *direct_thread_uv_loop(void) { return thread_uv_loop; }
+
+/* An environment teardown waiting for this thread's closing watches: a
+ * worker's loop is closed right after, and must hold no handle then. */
+struct closing_wait {
+  napi_async_cleanup_hook_handle handle;
+  struct closing_wait *next;
+};
+static __thread struct closing_wait *waiting;
+
+static void closing_wait_end(struct closing_wait *wait) {
+  napi_remove_async_cleanup_hook(wait->handle);
+  free(wait);
+}
+
+void direct_all_closed(void) {
+  while (waiting != NULL) {
+    struct closing_wait *wait = waiting;
+    waiting = wait->next;
+    closing_wait_end(wait);
+  }
+}
+
+/* Runs after napi_hook_cleanup (hooks run in reverse order of addition),
+ * whose loop frees closed the watches; Node turns its loop until this
+ * hook is removed, and so calls their close callbacks. */
+static void wait_for_closing_watches(napi_async_cleanup_hook_handle handle, void *arg) {
+  struct closing_wait *wait = arg;
+  wait->handle = handle;
+  if (direct_closing() == 0) {
+    closing_wait_end(wait);
+    return;
+  }
+  wait->next = waiting;
+  waiting = wait;
+}
+
+static void record_uv_loop(napi_env env) {
+  struct uv_loop_s *uv;
+  if (napi_get_uv_event_loop == NULL || napi_add_async_cleanup_hook == NULL ||
+      napi_remove_async_cleanup_hook == NULL || napi_get_uv_event_loop(env, &uv) != 0)
+    return;
+  struct closing_wait *wait = calloc(1, sizeof *wait);
+  if (wait == NULL)
+    return;
+  if (napi_add_async_cleanup_hook(env, wait_for_closing_watches, wait, NULL) != 0) {
+    free(wait);
+    return;
+  }
+  thread_uv_loop = uv;
+}
 
 EVW_EXPORT napi_value napi_register_module_v1(napi_env env, napi_value exports);
 EVW_EXPORT int32_t node_api_module_get_api_version_v1(void);
@@ -51,6 +119,7 @@ EVW_EXPORT napi_value napi_register_module_v1(napi_env env, napi_value exports) 
   /* One allocation per registration: Node refuses two hooks with the same
    * (function, argument), and a thread may load the module twice. A second
    * hook of the same thread simply finds nothing left to free. */
+  record_uv_loop(env); /* first: its hook must run after the one below */
   struct owner_hook *hook = malloc(sizeof *hook);
   if (hook == NULL)
     return exports;

@@ -1,5 +1,7 @@
 /* The body of the progress thread, shared by both builds: epoll_wait into
- * the ring, doorbell to the JS thread. It never calls into JS (koffi would
+ * the ring, doorbell to the JS thread, unless Node's own loop watches the
+ * epoll set (direct.h): then the JS thread fetches, and the thread only
+ * applies re-arms handed over to it. It never calls into JS (koffi would
  * block it until the JS thread runs the callback: deadlocks at exit, stalls
  * under load). */
 #include <errno.h>
@@ -41,11 +43,37 @@ static void wait_for_finish(evw_loop *loop, int timeout_ms) {
     sleep_on_wake(loop, timeout_ms);
 }
 
+/* Sleeps until the epoll set has something ready or the thread is woken
+ * (the wake fd is not in the set: Node's loop may watch the set, and must
+ * not take the thread's wake-ups). Returns 1 when woken, 0 on timeout or
+ * EINTR, or -errno. */
+static int wait_for_events(evw_loop *loop, int timeout_ms) {
+  struct sys_pollfd fds[2] = {
+      {.fd = loop->epoll_fd, .events = SYS_POLLIN},
+      {.fd = loop->wake_fd, .events = SYS_POLLIN},
+  };
+  int rc = sys_poll(fds, 2, timeout_ms);
+  if (rc == -EINTR || rc == 0)
+    return 0;
+  if (rc < 0)
+    return rc;
+  if (fds[0].revents & SYS_POLLNVAL)
+    return -EBADF;
+  if (fds[1].revents & SYS_POLLIN)
+    wake_consume(loop->wake_fd); /* the thread checks its stop flag on every iteration */
+  return 1;
+}
+
+/* Node's loop watches the set and fetches itself (direct.h). */
+static int js_loop_watches(const evw_loop *loop) {
+  return __atomic_load_n(&loop->direct, __ATOMIC_ACQUIRE) != NULL;
+}
+
 int progress_poll(evw_loop *loop) {
   rearm_retry_pending(loop);
   /* Neither wait is announced (producerWaiting stays 0): JS finishing a
-   * batch or freeing space then has no thread to wake, and the next call
-   * sees the change. */
+   * batch or freeing space then has no one to wake, and the next call sees
+   * the change. */
   if (loop->awaiting_finish && !ring_all_finished(&loop->ring))
     return 0;
   uint32_t space = ring_free_space(&loop->ring);
@@ -71,13 +99,17 @@ int progress_step(evw_loop *loop, int timeout_ms) {
     return 0;
   }
   int rc = 0;
-  if (loop->awaiting_finish && !ring_all_finished(&loop->ring)) {
+  if (js_loop_watches(loop)) {
+    /* Left to apply handed-over re-arms (and retries), and to stop. */
+    sleep_on_wake(loop, timeout_ms);
+  } else if (loop->awaiting_finish && !ring_all_finished(&loop->ring)) {
     wait_for_finish(loop, timeout_ms);
   } else if (space == 0) {
     wait_for_space(loop, timeout_ms);
   } else {
-    loop->awaiting_finish = 0;
-    rc = harvest_events(loop, space, timeout_ms, 1);
+    rc = wait_for_events(loop, timeout_ms);
+    if (rc > 0)
+      rc = progress_poll(loop);
   }
   __atomic_store_n(&loop->thread_sleeping, 0, __ATOMIC_RELAXED);
   return rc == -EINTR ? 0 : rc;

@@ -17,9 +17,11 @@ int thread_is_running(const evw_loop *loop);
  * epoll fd is unusable). */
 int progress_step(evw_loop *loop, int timeout_ms);
 
-/* The same without ever sleeping (a busy-polling thread, spin.c): retries
- * failed re-arms, then fetches what is ready now, unless JS is not done with
- * the last batch or the ring is full. Same returns as progress_step. */
+/* The same without ever sleeping: retries failed re-arms, then fetches what
+ * is ready now, unless JS is not done with the last batch or the ring is
+ * full; rings the doorbell if it published. What a busy-polling thread
+ * (spin.c) and a woken Node loop (direct.h) run. Same returns as
+ * progress_step. */
 int progress_poll(evw_loop *loop);
 
 /* Busy-polling (spin.c). spin_renew opens the window at a publication;

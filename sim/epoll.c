@@ -118,6 +118,17 @@ static uint32_t reg_ready(struct sim_epoll_reg *reg) {
   return bits;
 }
 
+int sim_epoll_readable(int epfd) {
+  int rc = 0;
+  struct sim_epoll *ep = epoll_of(epfd, &rc);
+  if (ep == NULL)
+    return 0;
+  for (int i = 0; i < ep->count; i++)
+    if (reg_ready(&ep->regs[i]) != 0)
+      return 1;
+  return 0;
+}
+
 int sim_epoll_wait(int epfd, struct sys_epoll_event *out, int max, int blocking) {
   int rc = 0;
   struct sim_epoll *ep = epoll_of(epfd, &rc);

@@ -146,7 +146,10 @@ int sim_file_readiness(int fd) {
     if (sim_signal_pending_in(f->sigmask))
       bits |= SYS_POLLIN;
     break;
-  case SIM_EPOLL:
+  case SIM_EPOLL: /* readable while a registration would report (nested epoll, poll) */
+    if (sim_epoll_readable(fd))
+      bits |= SYS_POLLIN;
+    break;
   case SIM_FREE:
     break;
   }

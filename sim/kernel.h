@@ -94,6 +94,7 @@ int sim_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
  * interrupted (EINTR) or end early with nothing (a spurious wake-up); a
  * non-blocking one reports exactly what is ready, as on Linux. */
 int sim_epoll_wait(int epfd, struct sys_epoll_event *out, int max, int blocking);
+int sim_epoll_readable(int epfd); /* a registration would report now */
 void sim_epoll_forget_fd(int fd); /* fd closed: out of every set */
 
 /* signals (signals.c) */

@@ -28,6 +28,12 @@ export interface Kernel {
   stop(loop: LoopHandle): number;
   wake(loop: LoopHandle): number;
   poll(loop: LoopHandle): number;
+  /**
+   * Threaded loops, before the thread starts: the calling thread's Node loop watches the epoll set
+   * and fetches itself (one wake-up per event instead of the thread's and then JS's).
+   * `-ENOTSUP` where it cannot (not loaded as a Node-API module here, e.g. the simulation).
+   */
+  watch(loop: LoopHandle): number;
   /** Threaded loops: after each batch, poll without sleeping for `ns` (0: off; at most 1e9). */
   setSpin(loop: LoopHandle, ns: number): number;
 

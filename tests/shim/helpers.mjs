@@ -29,6 +29,7 @@ export const shim = {
   wake: lib.func('int evw_loop_wake(evw_loop *loop)'),
   poll: lib.func('int evw_loop_poll(evw_loop *loop)'),
   setSpin: lib.func('int evw_loop_set_spin(evw_loop *loop, double ns)'),
+  watch: lib.func('int evw_loop_watch(evw_loop *loop)'),
   signalChoose: lib.func('int evw_signal_choose(int requested)'),
   loopNewSignalRaw: lib.func('evw_loop *evw_loop_new_signal(uint8_t *mem, uint32_t ring_off, int bell_fd, int signo, _Out_ int *err)'),
   rescan: lib.func('int evw_loop_rescan(evw_loop *loop)'),
@@ -54,7 +55,7 @@ export const EPOLLET = 0x80000000;
 export const KIND_FD = 0;
 export const KIND_TIMER = 1;
 export const KIND_RESCAN = 2;
-export const errno = { EBADF: 9, ENOENT: 2, EPERM: 1, EEXIST: 17, EINVAL: 22, EBUSY: 16, EAGAIN: 11 };
+export const errno = { EBADF: 9, ENOENT: 2, EPERM: 1, EEXIST: 17, EINVAL: 22, EBUSY: 16, EAGAIN: 11, ENOTSUP: 95 };
 
 const O_NONBLOCK = 0o4000;
 const O_CLOEXEC = 0o2000000;

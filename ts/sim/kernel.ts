@@ -56,6 +56,7 @@ export class SimKernel implements Kernel {
   poll = (loop: LoopHandle) => this.x.evw_loop_poll(Number(loop));
   /** Stored, never used: the simulated thread is stepped by the scheduler and costs no time. */
   setSpin = (loop: LoopHandle, ns: number) => this.x.evw_loop_set_spin(Number(loop), ns);
+  watch = (loop: LoopHandle) => this.x.evw_loop_watch(Number(loop));
   rescan = (loop: LoopHandle) => this.x.evw_loop_rescan(Number(loop));
   signalChoose = (requested: number) => this.x.evw_signal_choose(requested);
   fdOwnerTid = (fd: number) => this.x.evw_fd_owner_tid(fd);
