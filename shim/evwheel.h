@@ -33,7 +33,6 @@ EVW_EXPORT int evw_loop_start(evw_loop *loop);
 EVW_EXPORT int evw_loop_stop(evw_loop *loop);
 EVW_EXPORT int evw_loop_wake(evw_loop *loop);
 EVW_EXPORT int evw_loop_poll(evw_loop *loop);
-EVW_EXPORT int evw_loop_set_spin(evw_loop *loop, double ns);
 
 /* Signal loops (issue 3). */
 EVW_EXPORT int evw_signal_choose(int requested);

@@ -128,12 +128,6 @@ struct evw_loop {
    * that batch (ring_all_finished), or undrained fds would be reported over
    * and over. Only the producer touches it. */
   int awaiting_finish;
-  /* Busy-polling (spin.c): after publishing, the progress thread polls
-   * without sleeping for spin_ns from its last publication, spin_since_ns.
-   * spin_ns is set by the JS thread (evw_loop_set_spin), read atomically by
-   * the thread; spin_since_ns is the thread's own. */
-  int64_t spin_ns;
-  int64_t spin_since_ns;
   /* Node's own loop watching the epoll set (direct.h), NULL if it does
    * not: set by evw_loop_watch before the thread starts, cleared when the
    * loop is released after it stopped. While set, the JS thread is the

@@ -71,9 +71,6 @@ int sys_fstat_kind(int fd);
 
 /* time and threads */
 int64_t sys_clock_ns(void); /* absolute CLOCK_MONOTONIC */
-/* A busy-wait's pause between two polls (x86 `pause`, arm64 `yield`): the
- * sibling hardware thread and the memory bus get a breath. */
-void sys_cpu_relax(void);
 int sys_gettid(void);
 /* The calling thread, unique among live threads, without a system call
  * (pthread_self, async-signal-safe). */

@@ -121,14 +121,6 @@ int sys_fstat_kind(int fd) {
   return S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) ? 1 : 0;
 }
 
-void sys_cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  __asm__ __volatile__("yield");
-#endif
-}
-
 int64_t sys_clock_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts); /* cannot fail for this clock id */

@@ -19,17 +19,9 @@ int progress_step(evw_loop *loop, int timeout_ms);
 
 /* The same without ever sleeping: retries failed re-arms, then fetches what
  * is ready now, unless JS is not done with the last batch or the ring is
- * full; rings the doorbell if it published. What a busy-polling thread
- * (spin.c) and a woken Node loop (direct.h) run. Same returns as
- * progress_step. */
+ * full; rings the doorbell if it published. What a woken Node loop
+ * (direct.h) runs. Same returns as progress_step. */
 int progress_poll(evw_loop *loop);
-
-/* Busy-polling (spin.c). spin_renew opens the window at a publication;
- * progress_spin runs progress_poll while the window, renewed by every
- * publication, lasts, and returns when it ends (or is off), a stop is
- * requested, or an error occurs (the -errno, as progress_step). */
-void spin_renew(evw_loop *loop);
-int progress_spin(evw_loop *loop);
 
 /* Platform: start / stop (and join) the progress thread of a threaded loop.
  * Idempotent. Start: -ESHUTDOWN once process exit began. */

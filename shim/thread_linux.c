@@ -32,12 +32,7 @@ static void *progress_thread_main(void *arg) {
   while (!stop_requested(loop)) {
     /* Any error means the epoll fd itself is unusable: leaving beats
      * spinning. The loop's owner still stops and joins normally. */
-    int rc = progress_step(loop, -1);
-    if (rc < 0)
-      break;
-    if (rc > 0)
-      spin_renew(loop);
-    if (progress_spin(loop) < 0)
+    if (progress_step(loop, -1) < 0)
       break;
   }
   return NULL;

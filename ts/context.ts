@@ -42,8 +42,6 @@ export class AsyncContext extends EventEmitter {
   readonly maxHandlers: number;
   /** Signal mode: the realtime signal number in use; undefined in other modes. */
   readonly signal: number | undefined;
-  /** Thread mode: the busy-polling window this context asked for, in ms (0: none); undefined in other modes. */
-  readonly spin: number | undefined;
   readonly #rt: Runtime;
   readonly #loop: Loop;
   readonly #index: number;
@@ -52,13 +50,12 @@ export class AsyncContext extends EventEmitter {
   #closed = false;
   #missedDeliveryScheduled = false;
 
-  private constructor(rt: Runtime, mode: Mode, maxHandlers: number, loop: Loop, spin: number) {
+  private constructor(rt: Runtime, mode: Mode, maxHandlers: number, loop: Loop) {
     super();
     this.#rt = rt;
     this.mode = mode;
     this.maxHandlers = maxHandlers;
     this.signal = mode === 'signal' ? loop.signal : undefined;
-    this.spin = mode === 'thread' ? spin : undefined;
     this.#loop = loop;
     this.#index = rt.core.x.ctxCreate(loop.index, maxHandlers);
     rt.core.refresh();
@@ -76,11 +73,9 @@ export class AsyncContext extends EventEmitter {
     return AsyncContext.#open(rt, checkContextOptions(options));
   }
 
-  static #open(rt: Runtime, { mode, maxHandlers, signal, spin }: ReturnType<typeof checkContextOptions>): AsyncContext {
+  static #open(rt: Runtime, { mode, maxHandlers, signal }: ReturnType<typeof checkContextOptions>): AsyncContext {
     const loop = mode === 'poll' ? rt.addLoop('poll') : mode === 'signal' ? rt.signal(signal) : rt.thread();
-    const ctx = new AsyncContext(rt, mode, maxHandlers, loop, spin);
-    if (spin > 0) loop.requestSpin(spin);
-    return ctx;
+    return new AsyncContext(rt, mode, maxHandlers, loop);
   }
 
   /** Watches `fd` for `events`; the callback gets the ready bits. One handler per fd per process. */
@@ -174,7 +169,6 @@ export class AsyncContext extends EventEmitter {
     this.#finalStats.blockCount = 0;
     this.#closed = true;
     this.#rt.core.x.ctxDestroy(this.#index);
-    if (this.spin) this.#loop.releaseSpin(this.spin);
     if (this.mode === 'poll') this.#rt.freeLoop(this.#loop);
   }
 

@@ -17,15 +17,6 @@ export interface ContextOptions {
    * signal mode, else the first realtime signal with no handler.
    */
   signal?: number;
-  /**
-   * Thread mode only: busy-polling, in milliseconds (fractions allowed, at most 1000; default 0,
-   * off). After each batch it publishes, the progress thread keeps polling for this long instead
-   * of sleeping, so an event that comes meanwhile does not wait for a sleeping thread to wake up
-   * (tens of microseconds where idle CPUs halt, as in most VMs). The price: a CPU kept busy for the
-   * window after every batch. The thread is shared by every thread-mode context of the JS thread,
-   * so it spins for the longest window any open one asks for. No effect in the simulation.
-   */
-  spin?: number;
 }
 
 export interface HandlerOptions {
@@ -96,13 +87,10 @@ export function checkHandlerOptions(opts: unknown): Required<HandlerOptions> {
   return { edge, once };
 }
 
-/** The longest busy-polling window a context may ask for (the shim's limit too). */
-const MAX_SPIN_MS = 1000;
-
-export function checkContextOptions(opts: unknown): { mode: Mode; maxHandlers: number; signal: number | undefined; spin: number } {
+export function checkContextOptions(opts: unknown): { mode: Mode; maxHandlers: number; signal: number | undefined } {
   if (opts === undefined) opts = {};
   if (opts === null || typeof opts !== 'object') throw invalid(`options must be an object, got ${describe(opts)}`);
-  const { mode = 'thread', maxHandlers = 1024, signal, spin = 0 } = opts as ContextOptions;
+  const { mode = 'thread', maxHandlers = 1024, signal } = opts as ContextOptions;
   const checkedMode = checkMode(mode);
   if (typeof maxHandlers !== 'number' || !Number.isInteger(maxHandlers) || maxHandlers < 1 || maxHandlers > 0x7fffffff) {
     throw invalid(`maxHandlers must be an integer >= 1, got ${describe(maxHandlers)}`);
@@ -111,11 +99,7 @@ export function checkContextOptions(opts: unknown): { mode: Mode; maxHandlers: n
     throw invalid(`signal must be a signal number (an integer from 1 to 64), got ${describe(signal)}`);
   }
   if (signal !== undefined && checkedMode !== 'signal') throw invalid(`signal is an option of signal mode, not of ${checkedMode} mode`);
-  if (typeof spin !== 'number' || !(spin >= 0 && spin <= MAX_SPIN_MS)) {
-    throw invalid(`spin must be a number of milliseconds from 0 to ${MAX_SPIN_MS}, got ${describe(spin)}`);
-  }
-  if (spin !== 0 && checkedMode !== 'thread') throw invalid(`spin is an option of thread mode, not of ${checkedMode} mode`);
-  return { mode: checkedMode, maxHandlers, signal, spin };
+  return { mode: checkedMode, maxHandlers, signal };
 }
 
 function describe(v: unknown): string {

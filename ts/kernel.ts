@@ -34,8 +34,6 @@ export interface Kernel {
    * `-ENOTSUP` where it cannot (not loaded as a Node-API module here, e.g. the simulation).
    */
   watch(loop: LoopHandle): number;
-  /** Threaded loops: after each batch, poll without sleeping for `ns` (0: off; at most 1e9). */
-  setSpin(loop: LoopHandle, ns: number): number;
 
   // ---- signal mode (docs/INTERNALS.md "Signal loops") ----
   /** The realtime signal to use: `requested`, or 0 for the default. Installs nothing. */

@@ -52,10 +52,6 @@ export class Loop {
   private rearmAgain = false;
   private cancelStop: (() => void) | undefined;
   private freed = false;
-  /** Thread loops: the busy-polling windows (ms) of the open contexts that asked for one. */
-  private spins: number[] = [];
-  /** The window the shim has now: the longest of `spins`. */
-  private spinMs = 0;
 
   constructor(
     private readonly core: Core,
@@ -128,29 +124,6 @@ export class Loop {
       if (!this.freed) this.kernel.stop(this.handle);
     });
     if (!stopped) this.cancelStop = cancel;
-  }
-
-  /** Thread loops: a context asks for busy-polling; the thread spins for the longest window asked. */
-  requestSpin(ms: number): void {
-    this.spins.push(ms);
-    this.applySpin();
-  }
-
-  /** The context that asked for `ms` is closed. */
-  releaseSpin(ms: number): void {
-    const at = this.spins.indexOf(ms);
-    if (at >= 0) this.spins.splice(at, 1);
-    this.applySpin();
-  }
-
-  private applySpin(): void {
-    if (this.freed) return;
-    let ms = 0;
-    for (const asked of this.spins) ms = Math.max(ms, asked);
-    if (ms === this.spinMs) return;
-    const rc = this.kernel.setSpin(this.handle, Math.round(ms * 1e6));
-    if (rc < 0) throw errnoError(rc, 'evw_loop_set_spin', 'setting the busy-polling window');
-    this.spinMs = ms;
   }
 
   /** True once free() ran: a callback may close its own poll context mid-delivery. */

@@ -48,7 +48,6 @@ export function nativeKernel(): Kernel {
     stop: lib.func('evw_loop_stop', 'int', [Loop]),
     wake: lib.func('evw_loop_wake', 'int', [Loop]),
     poll: lib.func('evw_loop_poll', 'int', [Loop]),
-    setSpin: lib.func('evw_loop_set_spin', 'int', [Loop, 'double']),
     watch: lib.func('evw_loop_watch', 'int', [Loop]),
     signalChoose: lib.func('int evw_signal_choose(int requested)'),
     loopNewSignal: lib.func('evw_loop_new_signal', Loop, ['uint8_t *', 'uint32_t', 'int', 'int', koffi.out(koffi.pointer('int'))]),
@@ -76,7 +75,6 @@ export function nativeKernel(): Kernel {
     stop: (loop) => f.stop(loop),
     wake: (loop) => f.wake(loop),
     poll: (loop) => f.poll(loop),
-    setSpin: (loop, ns) => f.setSpin(loop, ns),
     watch: (loop) => f.watch(loop),
     signalChoose: (requested) => f.signalChoose(requested),
     loopNewSignal(memory, ringOffset, bellFd, signo) {

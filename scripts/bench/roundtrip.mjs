@@ -5,17 +5,14 @@
 // its epoll thread busy-polling instead of sleeping),
 // net.Socket (libuv; also with onread, its lightest JS path), the epoll npm package (its watcher thread hands each event to the loop
 // through uv_async; skipped, with a 'not available' row, when the package did not
-// build) and evwheel in thread, signal and poll mode (poll: a setImmediate loop), and in thread
-// mode once more with its opt-in busy-polling (`spin`). Rounds interleave the contenders; p50/p99
-// over all their samples, in µs, and the CPU time the whole process used per round trip.
+// build) and evwheel in thread, signal and poll mode (poll: a setImmediate loop). Rounds interleave
+// the contenders; p50/p99 over all their samples, in µs, and the CPU time the whole process used
+// per round trip.
 import { Socket } from 'node:net';
 import { AsyncContext, Events } from 'evwheel';
 import { percentile, table } from './harness.mjs';
 import { nativePeers, whenDone } from './native.mjs';
 import { EPOLL_NAME, loadEpoll, notAvailable } from './epoll-addon.mjs';
-
-/** The busy-polling window of the spinning thread-mode row: longer than the pinger's gap plus a round trip. */
-const SPIN_MS = 0.2;
 
 export async function roundtripBench({ quick }) {
   const n = nativePeers();
@@ -59,13 +56,9 @@ export async function roundtripBench({ quick }) {
       return () => { ep.remove(inFd); ep.close(); }; // inFd stays open: closed below
     };
   }
-  // The last: thread mode with its opt-in busy-polling (a window that covers the pinger's gap).
-  const evwheel = { thread: { mode: 'thread' }, signal: { mode: 'signal' }, poll: { mode: 'poll' },
-    [`thread, spin ${SPIN_MS} ms`]: { mode: 'thread', spin: SPIN_MS } };
-  for (const [label, options] of Object.entries(evwheel)) {
-    const { mode } = options;
-    echoes[`evwheel ${label}`] = (inFd, outFd) => {
-      const ctx = AsyncContext.create(options);
+  for (const mode of ['thread', 'signal', 'poll']) {
+    echoes[`evwheel ${mode}`] = (inFd, outFd) => {
+      const ctx = AsyncContext.create({ mode });
       ctx.setEventHandler(inFd, Events.IN, () => {
         const got = n.read(inFd, buf, buf.length);
         if (got > 0) n.write(outFd, buf, got);

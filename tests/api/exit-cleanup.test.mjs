@@ -45,7 +45,7 @@ const dir = packageCopy(asan);
 const test = suite(`cleanup in an 'exit' listener${asan ? ' (AddressSanitizer)' : ''}`);
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-for (const mode of [...MODES, 'thread+spin']) {
+for (const mode of MODES) {
   for (const where of ['main', 'worker']) {
     test(`${mode} mode, ${where} thread: remove() and close() after the shutdown touch no freed loop`, () => {
       const env = { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' };

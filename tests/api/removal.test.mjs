@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Events, removeHandler } from 'evwheel';
-import { MODES, closeAll, drain, pipe, pump, settle, until, writeBytes, deliverAsOneBatch, WORLDS, useWorld, createContext, now, spin } from './support.mjs';
+import { MODES, closeAll, drain, pipe, pump, settle, until, writeBytes, deliverAsOneBatch, WORLDS, useWorld, createContext, now, busyWait } from './support.mjs';
 
 
 for (const worldName of WORLDS) for (const mode of MODES) {
@@ -86,7 +86,7 @@ for (const worldName of WORLDS) for (const mode of MODES) {
     writeBytes(w);
     // In thread mode the progress thread has likely written the event into the ring by now,
     // and JS has not run the doorbell yet: this removal races the delivery on purpose.
-    spin(20);
+    busyWait(20);
     h.remove();
     await settle(ctx);
     assert.is(calls, 0);

@@ -139,7 +139,7 @@ const kernelWorld = {
   closeAll: kernelCloseAll,
   now: () => performance.now(),
   sleep: realSleep,
-  spin: (ms) => { const end = performance.now() + ms; while (performance.now() < end); },
+  busyWait: (ms) => { const end = performance.now() + ms; while (performance.now() < end); },
 };
 
 /** A fresh simulation: nothing happens between calls, time moves only in sleep(). */
@@ -157,7 +157,7 @@ function simWorld() {
     closeAll: () => { for (const fd of fds) sim.close(fd); fds.clear(); },
     now: () => sim.now,
     sleep: async (ms) => { sim.advance(ms); },
-    spin: () => {},
+    busyWait: () => {},
   };
 }
 
@@ -182,4 +182,4 @@ export const closeAll = () => world.closeAll();
 export const now = () => world.now();
 export const sleep = (ms) => world.sleep(ms);
 /** Keeps the JS thread busy for `ms` (real world only: the simulation has nothing to race). */
-export const spin = (ms) => world.spin(ms);
+export const busyWait = (ms) => world.busyWait(ms);

@@ -28,7 +28,6 @@ export const shim = {
   stop: lib.func('int evw_loop_stop(evw_loop *loop)'),
   wake: lib.func('int evw_loop_wake(evw_loop *loop)'),
   poll: lib.func('int evw_loop_poll(evw_loop *loop)'),
-  setSpin: lib.func('int evw_loop_set_spin(evw_loop *loop, double ns)'),
   watch: lib.func('int evw_loop_watch(evw_loop *loop)'),
   signalChoose: lib.func('int evw_signal_choose(int requested)'),
   loopNewSignalRaw: lib.func('evw_loop *evw_loop_new_signal(uint8_t *mem, uint32_t ring_off, int bell_fd, int signo, _Out_ int *err)'),

@@ -54,8 +54,6 @@ export class SimKernel implements Kernel {
   stop = (loop: LoopHandle) => this.x.evw_loop_stop(Number(loop));
   wake = (loop: LoopHandle) => this.x.evw_loop_wake(Number(loop));
   poll = (loop: LoopHandle) => this.x.evw_loop_poll(Number(loop));
-  /** Stored, never used: the simulated thread is stepped by the scheduler and costs no time. */
-  setSpin = (loop: LoopHandle, ns: number) => this.x.evw_loop_set_spin(Number(loop), ns);
   watch = (loop: LoopHandle) => this.x.evw_loop_watch(Number(loop));
   rescan = (loop: LoopHandle) => this.x.evw_loop_rescan(Number(loop));
   signalChoose = (requested: number) => this.x.evw_signal_choose(requested);

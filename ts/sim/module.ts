@@ -36,7 +36,6 @@ export interface SimExports {
   evw_loop_stop(loop: number): number;
   evw_loop_wake(loop: number): number;
   evw_loop_poll(loop: number): number;
-  evw_loop_set_spin(loop: number, ns: number): number;
   evw_loop_watch(loop: number): number;
   evw_loop_rescan(loop: number): number;
   evw_signal_choose(requested: number): number;
