@@ -38,6 +38,13 @@ int sys_poll(struct sys_pollfd *fds, int n, int timeout_ms) {
     return sim_syscall_return(-EINVAL);
   if (timeout_ms != 0 && sim_fault(sim_p_eintr))
     return sim_syscall_return(-EINTR);
+  /* Woke up with nothing: what a progress thread sees when another waiter
+   * fetched from the epoll set it polls first. */
+  if (timeout_ms != 0 && sim_fault(sim_p_spurious)) {
+    for (int i = 0; i < n; i++)
+      fds[i].revents = 0;
+    return sim_syscall_return(0);
+  }
   int ready = 0;
   for (int i = 0; i < n; i++) {
     int bits = sim_file_readiness(fds[i].fd);
@@ -139,8 +146,6 @@ int sys_fcntl_setown_ex(int fd, int type, int pid) {
 int sys_fstat_kind(int fd) { return sim_syscall_return(sim_file(fd) ? 0 : -EBADF); }
 
 int64_t sys_clock_ns(void) { return sim_now_ns(); }
-
-void sys_cpu_relax(void) {} /* nothing spins in the simulation */
 
 int sys_gettid(void) { return sim_syscall_return(SIM_TID); }
 

@@ -28,7 +28,6 @@ function status(byName) {
   const relay = rt['native relay, two threads (floor of a thread hand-off)'];
   const spinning = rt['native relay, busy-polling (floor of a spinning hand-off)'];
   const epoll = rt['epoll (npm)'];
-  const spun = Object.values(rt).find((r) => r.name.startsWith('evwheel thread, spin'));
   const cpu = (r) => `${Math.round(r.cpuUsPerRoundTrip)} µs`;
   const scaleRatio = t[1e6].evwheelNs / t[1e3].evwheelNs;
   const p99Half = (mode) => p[`evwheel ${mode} 1 ms`].p99 <= p[`setInterval 1 ms (beside ${mode})`].p99 / 2;
@@ -56,7 +55,8 @@ function status(byName) {
     `  \`setInterval\`'s being drift (p50 ${us(beside('thread').p50)} and ${us(beside('signal').p50)}). Without drift, on jitter, evwheel's p99 is`,
     `  ${us(p['evwheel thread 1 ms'].jitterP99)} and ${us(p['evwheel signal 1 ms'].jitterP99)} against \`setInterval\`'s ${us(beside('thread').jitterP99)} and ${us(beside('signal').jitterP99)}: ${jitterWord()} at the tail. This`,
     `  VM's wake-ups are the floor: in C, a thread blocked on a timerfd wakes about 37 µs late (p50) at 1 ms periods,`,
-    `  and a second thread it wakes through a pipe, the two hops of thread mode, about 51 µs. Waking 150 µs early`,
+    `  and a second thread it wakes through a pipe about 51 µs (thread mode took both hops until Node's loop watched its`,
+    `  epoll set; a timer now wakes the JS thread directly). Waking 150 µs early`,
     `  and busy-waiting on the JS thread (tried, not shipped) took the p50 to about 6 µs, but the p99 stayed at`,
     `  95–180 µs in thread mode and the busy JS thread made \`setInterval\` beside it later. Waking the progress`,
     `  thread 100 µs early and spinning there instead (tried, not shipped) took a lone 1 ms timer's p50 from 94 to`,
@@ -64,16 +64,13 @@ function status(byName) {
     `  (thread mode) ran ${Math.round(p['evwheel thread 0.1 ms'].callbacks * 100)}% of its schedule's callbacks and covered ${Math.round(p['evwheel thread 0.1 ms'].rate * 100)}% of its expirations, the rest coalesced`,
     `  into them and counted; \`setInterval\` cannot go below 1 ms.`,
     `- Round trip, p50 against libuv: poll mode (spinning) ${x(rt['evwheel poll'].vsLibuv, 2)}, signal mode ${x(rt['evwheel signal'].vsLibuv, 2)} (target 1.1×:`,
-    `  ${verdict(rt['evwheel signal'].vsLibuv <= 1.1)}), thread mode ${x(rt['evwheel thread'].vsLibuv, 2)} (target 1.5×: ${verdict(rt['evwheel thread'].vsLibuv <= 1.5)}). A thread hand-off has a floor of its own: the`,
-    `  native relay (C only, no JS) is already ${x(relay.vsLibuv, 2)} libuv here, because on this VM every wake-up of a`,
-    `  thread on another CPU costs about 25 µs${epoll?.p50 ? `; the epoll package, which hands off the same way, is at ${x(epoll.vsLibuv, 2)}` : ''}.`,
-    `  Busy-polling instead of sleeping lowers that floor (the relay with its epoll thread spinning for 1 ms`,
-    `  after each event: ${x(spinning.vsLibuv, 2)} libuv, p99 ${us(spinning.p99)}), and thread mode offers it, off by default: with`,
-    `  \`spin: ${spun.name.match(/spin ([\d.]+)/)[1]}\` it is ${x(spun.vsLibuv, 2)} libuv at p50 (target 1.5×: ${verdict(spun.vsLibuv <= 1.5)} with it), p99 ${us(spun.p99)}. The price is`,
-    `  CPU: the process used ${cpu(spun)} per round trip against ${cpu(rt['evwheel thread'])} without spinning (libuv ${cpu(rt['net.Socket (libuv)'])}), and on two`,
-    `  CPUs the spinning thread can take the one that the pinger or the echo needs, which shows at the tail.`,
-    `  The gain moves between runs: on 2026-11-22, 4 × 2,000 round trips of thread mode alone measured a p50`,
-    `  of 39 µs with \`spin: 0.2\` (40 with 0.5, 49 with 1) against 74 µs without, about 1.6× and 3× libuv.`,
+    `  ${verdict(rt['evwheel signal'].vsLibuv <= 1.1)}), thread mode ${x(rt['evwheel thread'].vsLibuv, 2)} (target 1.5×: ${verdict(rt['evwheel thread'].vsLibuv <= 1.5)}), using ${cpu(rt['evwheel thread'])} of CPU per round trip`,
+    `  (libuv ${cpu(rt['net.Socket (libuv)'])}). Thread mode hands nothing from thread to thread any more: Node's own loop watches`,
+    `  its epoll set and the JS thread fetches in C, so an event costs one wake-up, as libuv's do. A hand-off has a`,
+    `  floor of its own: the native relay (C only, no JS) is ${x(relay.vsLibuv, 2)} libuv here, because on this VM every wake-up of a`,
+    `  thread on another CPU costs about 25 µs${epoll?.p50 ? `; the epoll package, which hands off that way, is at ${x(epoll.vsLibuv, 2)}` : ''}, and thread mode, handing off`,
+    `  through its progress thread, was 3.26× (2026-11-22). Busy-polling lowers that floor (the relay with its epoll`,
+    `  thread spinning for 1 ms after each event: ${x(spinning.vsLibuv, 2)} libuv, at ${cpu(spinning)} of CPU per round trip) but not below one wake-up.`,
     `  The libuv reference's p50 moves between runs (17–23 µs), and with it the ratios. Alternating per round trip`,
     `  instead of per block (one process, one pinger), signal mode measured 1.18× libuv (1.16–1.23 over 10 runs);`,
     `  over six runs of this benchmark on 2026-11-22 it ranged 1.03–1.51×, the same for the day's first and last code:`,
@@ -81,7 +78,7 @@ function status(byName) {
     `  not where the time goes: callgrind counts about 500 of its instructions per round trip in thread mode and`,
     `  1,100 in signal mode (well under a microsecond); the rest is system calls and wake-ups in the kernel.`,
     `- Throughput under a flood over 1,000 pipes: thread mode ${x(tp['evwheel thread'].vsLibuv, 2)} libuv's callbacks (target 1.5×:`,
-    `  ${verdict(tp['evwheel thread'].vsLibuv >= 1.5)})${tp['evwheel thread'].vsEpoll ? ` and ${x(tp['evwheel thread'].vsEpoll, 2)} the epoll package's` : ''}: the progress thread waits until JS is done with each`,
+    `  ${verdict(tp['evwheel thread'].vsLibuv >= 1.5)})${tp['evwheel thread'].vsEpoll ? ` and ${x(tp['evwheel thread'].vsEpoll, 2)} the epoll package's` : ''}: nothing is fetched until JS is done with each`,
     `  batch, so level-triggered fds stay armed and cost no \`epoll_ctl\` per event (re-arming each one used half a CPU`,
     `  that the JS thread lacked). Signal mode ${x(tp['evwheel signal'].vsLibuv, 2)} (${verdict(tp['evwheel signal'].vsLibuv >= 1.5)}): under load an fd drained by its callback is`,
     `  polled after the next batch rather than armed, so few signals are raised.`,
