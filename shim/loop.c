@@ -65,8 +65,8 @@ static int loop_create_fds(evw_loop *loop) {
   rc = loop_own_fd(loop, timer_fd_create(), &loop->timer_fd);
   if (rc == 0)
     rc = loop_own_fd(loop, wake_fd_create(), &loop->wake_fd);
-  /* The wake fd stays out of the set: JS's own loop watches the set too
-   * (direct.h), and must not take the thread's wake-ups. */
+  /* The wake fd stays out of the set: Node's loop may watch the set
+   * (direct.h), and would take the thread's wake-ups. */
   if (rc == 0)
     rc = loop_watch_internal_fd(loop, loop->timer_fd, LOOP_DATA_TIMER);
   return rc;
