@@ -26,10 +26,6 @@ extern int uv_poll_start(uv_poll_t *handle, int events, uv_poll_cb cb) __attribu
 extern void uv_close(uv_handle_t *handle, uv_close_cb cb) __attribute__((weak));
 extern void uv_unref(uv_handle_t *handle) __attribute__((weak));
 
-struct direct_watch {
-  uv_poll_t *handle;
-};
-
 /* Handles of this thread closed but not yet called back: the thread's
  * teardown waits for them (napi_hook.c). */
 static __thread int closing;
@@ -73,16 +69,11 @@ EVW_EXPORT int evw_loop_watch(evw_loop *loop) {
   uv_loop_t *uv = direct_thread_uv_loop();
   if (uv == NULL || !uv_available())
     return -ENOTSUP;
-  struct direct_watch *watch = malloc(sizeof *watch);
   uv_poll_t *handle = malloc(uv_handle_size(DIRECT_UV_POLL));
-  if (watch == NULL || handle == NULL) {
-    free(watch);
-    free(handle);
+  if (handle == NULL)
     return -ENOMEM;
-  }
   int rc = uv_poll_init(uv, handle, loop->epoll_fd);
   if (rc < 0) {
-    free(watch);
     free(handle);
     return rc;
   }
@@ -91,22 +82,19 @@ EVW_EXPORT int evw_loop_watch(evw_loop *loop) {
   uv_unref((uv_handle_t *)handle);
   rc = uv_poll_start(handle, DIRECT_UV_READABLE, direct_on_readable);
   if (rc < 0) {
-    free(watch);
     handle_close(handle);
     return rc;
   }
-  watch->handle = handle;
-  __atomic_store_n(&loop->direct, watch, __ATOMIC_RELEASE);
+  __atomic_store_n(&loop->direct, handle, __ATOMIC_RELEASE);
   return 0;
 }
 
 void direct_unwatch(evw_loop *loop) {
-  struct direct_watch *watch = loop->direct;
-  if (watch == NULL)
+  uv_poll_t *handle = loop->direct;
+  if (handle == NULL)
     return;
   __atomic_store_n(&loop->direct, NULL, __ATOMIC_RELEASE);
-  handle_close(watch->handle); /* closing stops it */
-  free(watch);
+  handle_close(handle); /* closing stops it */
 }
 
 int direct_closing(void) { return closing; }

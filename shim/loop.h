@@ -128,11 +128,12 @@ struct evw_loop {
    * that batch (ring_all_finished), or undrained fds would be reported over
    * and over. Only the producer touches it. */
   int awaiting_finish;
-  /* Node's own loop watching the epoll set (direct.h), NULL if it does
-   * not: set by evw_loop_watch before the thread starts, cleared when the
-   * loop is released after it stopped. While set, the JS thread is the
-   * ring's producer and the thread fetches nothing (progress.c). */
-  struct direct_watch *direct;
+  /* Node's own loop watching the epoll set (direct.h): its libuv poll
+   * handle, NULL if it does not. Set by evw_loop_watch before the thread
+   * starts, cleared when the loop is released after it stopped. While set,
+   * the JS thread is the ring's producer and the thread fetches nothing
+   * (progress.c). */
+  struct uv_poll_s *direct;
 };
 
 

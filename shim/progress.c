@@ -69,11 +69,11 @@ static int js_loop_watches(const evw_loop *loop) {
   return __atomic_load_n(&loop->direct, __ATOMIC_ACQUIRE) != NULL;
 }
 
-int progress_poll(evw_loop *loop) {
-  rearm_retry_pending(loop);
-  /* Neither wait is announced (producerWaiting stays 0): JS finishing a
-   * batch or freeing space then has no one to wake, and the next call sees
-   * the change. */
+/* Fetches what is ready now, unless JS is not done with the last batch or
+ * the ring is full. Neither wait is announced (producerWaiting stays 0): JS
+ * finishing a batch or freeing space then has no one to wake, and the next
+ * call sees the change. */
+static int fetch_now(evw_loop *loop) {
   if (loop->awaiting_finish && !ring_all_finished(&loop->ring))
     return 0;
   uint32_t space = ring_free_space(&loop->ring);
@@ -82,6 +82,11 @@ int progress_poll(evw_loop *loop) {
   loop->awaiting_finish = 0;
   int rc = harvest_events(loop, space, 0, 1);
   return rc == -EINTR ? 0 : rc;
+}
+
+int progress_poll(evw_loop *loop) {
+  rearm_retry_pending(loop);
+  return fetch_now(loop);
 }
 
 int progress_step(evw_loop *loop, int timeout_ms) {
@@ -109,7 +114,7 @@ int progress_step(evw_loop *loop, int timeout_ms) {
   } else {
     rc = wait_for_events(loop, timeout_ms);
     if (rc > 0)
-      rc = progress_poll(loop);
+      rc = fetch_now(loop); /* re-arms were retried above */
   }
   __atomic_store_n(&loop->thread_sleeping, 0, __ATOMIC_RELAXED);
   return rc == -EINTR ? 0 : rc;

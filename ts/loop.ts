@@ -34,12 +34,6 @@ export class Loop {
   readonly index: number;
   readonly handle: LoopHandle;
   readonly globalCtx: number;
-  /**
-   * Thread loops: Node's own loop watches the epoll set and the JS thread fetches what it reports
-   * (in C, outside JS), so the progress thread does not; false where the shim cannot reach Node's
-   * libuv (the simulation), and the thread fetches.
-   */
-  readonly watched: boolean;
   /** Rescans after a signal-queue overflow (signal loops). */
   rescans = 0;
   /**
@@ -76,8 +70,10 @@ export class Loop {
       throw errnoError(handle, kind === 'signal' ? 'evw_loop_new_signal' : 'evw_loop_new', `creating a ${kind} loop`);
     }
     this.handle = handle;
-    // Any refusal leaves the progress thread fetching: slower (two wake-ups per event), not wrong.
-    this.watched = kind === 'thread' && kernel.watch(handle) === 0;
+    // Node's own loop watches the epoll set and the JS thread fetches (in C, outside JS). Any
+    // refusal (the simulation: ENOTSUP) leaves the progress thread fetching: two wake-ups per
+    // event instead of one, slower, not wrong.
+    if (kind === 'thread') kernel.watch(handle);
     this.globalCtx = x.ctxCreate(this.index, 0);
   }
 
