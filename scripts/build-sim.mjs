@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const output = join('sim', 'evwheel-sim.wasm');
 
-// Linux-only: pthreads and atexit, libc syscalls, the Node-API hook.
-const linuxOnly = (f) => f.endsWith('_linux.c') || f === 'napi_hook.c';
+// Linux-only: pthreads and atexit, libc syscalls, libuv and Node-API (napi_*.c).
+const linuxOnly = (f) => f.endsWith('_linux.c') || f.startsWith('napi_');
 
 export const simExports = [
   'evw_clock_ns', 'evw_doorbell_new', 'evw_doorbell_close', 'evw_close', 'evw_loop_new', 'evw_loop_free',

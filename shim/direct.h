@@ -1,8 +1,8 @@
 /* Node's own loop watching a threaded loop's epoll set (evw_loop_watch): a
  * uv_poll_t on the epoll fd, so that an event that comes while JS sleeps
  * wakes the JS thread itself, which fetches it (progress_poll, in C, outside
- * JS) and rings its own doorbell. Without it, the progress thread wakes
- * first and then wakes JS: two wake-ups in a row. While the watch lasts the
+ * JS) and calls JS (napi_bell.h) or rings its own doorbell. Without it, the
+ * progress thread wakes first and then wakes JS: two wake-ups in a row. While the watch lasts the
  * JS thread is the ring's only producer; the thread applies handed-over
  * re-arms and nothing else (progress.c). */
 #ifndef EVW_DIRECT_H
@@ -14,15 +14,12 @@
  * thread-safe), before the epoll fd is closed, after the thread stopped. */
 void direct_unwatch(evw_loop *loop);
 
-/* Watches of the calling thread closed and not yet called back by libuv. */
-int direct_closing(void);
-
 /* The Node loop of the calling thread, NULL if the library was not loaded
  * there as a Node-API module (napi_hook.c). */
 void *direct_thread_uv_loop(void);
 
-/* The last closing watch of the calling thread was called back
- * (napi_hook.c: a teardown waiting for it can finish). */
+/* The last closing poll handle of the calling thread was called back
+ * (uvpoll.h; napi_hook.c: a teardown waiting for it can finish). */
 void direct_all_closed(void);
 
 #endif

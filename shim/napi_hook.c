@@ -4,37 +4,19 @@
  * V8 frees. TS loads it once per JS thread with process.dlopen(); the init
  * registers a cleanup hook carrying the calling thread's tid, and the hook
  * (run on that thread, before the isolate goes away) frees every loop that
- * thread owns, then closes the write end of each doorbell it made.
- *
- * The few Node-API declarations are written out here (no node headers);
- * napi_add_env_cleanup_hook is weak so that the library still loads with a
- * plain dlopen outside Node, where the init is never called anyway. */
+ * thread owns, then closes the write end of each doorbell it made. The init
+ * also records the thread's Node loop (uvpoll.h) and offers the doorbell
+ * reader to JS (napi_bell.h). */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "direct.h"
 #include "doorbell.h"
-#include "evwheel.h"
 #include "loops.h"
+#include "napi.h"
+#include "napi_bell.h"
 #include "tid.h"
-
-typedef struct napi_env__ *napi_env;
-typedef struct napi_value__ *napi_value;
-typedef int napi_status; /* napi_ok = 0 */
-struct uv_loop_s;
-
-extern napi_status napi_add_env_cleanup_hook(napi_env env, void (*fun)(void *arg), void *arg)
-    __attribute__((weak));
-extern napi_status napi_get_uv_event_loop(napi_env env, struct uv_loop_s **loop)
-    __attribute__((weak));
-typedef struct napi_async_cleanup_hook_handle__ *napi_async_cleanup_hook_handle;
-typedef void (*napi_async_cleanup_hook)(napi_async_cleanup_hook_handle handle, void *arg);
-extern napi_status napi_add_async_cleanup_hook(napi_env env, napi_async_cleanup_hook hook,
-                                               void *arg,
-                                               napi_async_cleanup_hook_handle *remove_handle)
-    __attribute__((weak));
-extern napi_status napi_remove_async_cleanup_hook(napi_async_cleanup_hook_handle handle)
-    __attribute__((weak));
+#include "uvpoll.h"
 
 /* The Node loop of the thread that loaded the module, for watches of epoll
  * sets (direct.h); recorded only where their teardown can be waited for. */
@@ -42,8 +24,9 @@ static __thread struct uv_loop_s *thread_uv_loop;
 
 void *direct_thread_uv_loop(void) { return thread_uv_loop; }
 
-/* An environment teardown waiting for this thread's closing watches: a
- * worker's loop is closed right after, and must hold no handle then. */
+/* An environment teardown waiting for this thread's closing poll handles
+ * (uvpoll.h): a worker's loop is closed right after, and must hold no
+ * handle then. */
 struct closing_wait {
   napi_async_cleanup_hook_handle handle;
   struct closing_wait *next;
@@ -64,12 +47,12 @@ void direct_all_closed(void) {
 }
 
 /* Runs after napi_hook_cleanup (hooks run in reverse order of addition),
- * whose loop frees closed the watches; Node turns its loop until this
- * hook is removed, and so calls their close callbacks. */
+ * which closed the bells and, freeing the loops, the watches; Node turns
+ * its loop until this hook is removed, and so calls their close callbacks. */
 static void wait_for_closing_watches(napi_async_cleanup_hook_handle handle, void *arg) {
   struct closing_wait *wait = arg;
   wait->handle = handle;
-  if (direct_closing() == 0) {
+  if (uvpoll_closing() == 0) {
     closing_wait_end(wait);
     return;
   }
@@ -92,22 +75,21 @@ static void record_uv_loop(napi_env env) {
   thread_uv_loop = uv;
 }
 
-EVW_EXPORT napi_value napi_register_module_v1(napi_env env, napi_value exports);
-EVW_EXPORT int32_t node_api_module_get_api_version_v1(void);
-
 struct owner_hook {
   pid_t tid;
 };
 
 static void napi_hook_cleanup(void *arg) {
   struct owner_hook *hook = arg;
-  /* Loops first: once their threads are joined, their timers deleted and
-   * their queued signals flushed, nothing can ring the doorbell any more, so
-   * its number cannot be written after the kernel hands it out again. Until
-   * then the write end stays open: Node has already closed the read end (it
-   * closes the environment's handles before the cleanup hooks run), so a
-   * ring meanwhile gets EPIPE, and SIGPIPE is ignored by Node and blocked in
-   * the progress threads. If a loop had to be leaked, so are the bells. */
+  /* Read ends first, then loops: once their threads are joined, their
+   * timers deleted and their queued signals flushed, nothing can ring the
+   * doorbell any more, so its number cannot be written after the kernel
+   * hands it out again. Until then the write end stays open: the read end
+   * is closed (here, or by Node, which closes the environment's handles
+   * before the cleanup hooks run), so a ring meanwhile gets EPIPE, and
+   * SIGPIPE is ignored by Node and blocked in the progress threads. If a
+   * loop had to be leaked, so are the doorbells. */
+  napi_bell_close_all();
   int leaked = loop_free_all_owned_by(hook->tid);
   doorbell_release_owned(hook->tid, leaked == 0);
   free(hook);
@@ -120,6 +102,7 @@ EVW_EXPORT napi_value napi_register_module_v1(napi_env env, napi_value exports) 
    * (function, argument), and a thread may load the module twice. A second
    * hook of the same thread simply finds nothing left to free. */
   record_uv_loop(env); /* first: its hook must run after the one below */
+  napi_bell_export(env, exports);
   struct owner_hook *hook = malloc(sizeof *hook);
   if (hook == NULL)
     return exports;

@@ -73,20 +73,20 @@ static int js_loop_watches(const evw_loop *loop) {
  * the ring is full. Neither wait is announced (producerWaiting stays 0): JS
  * finishing a batch or freeing space then has no one to wake, and the next
  * call sees the change. */
-static int fetch_now(evw_loop *loop) {
+static int fetch_now(evw_loop *loop, int ring_bell) {
   if (loop->awaiting_finish && !ring_all_finished(&loop->ring))
     return 0;
   uint32_t space = ring_free_space(&loop->ring);
   if (space == 0)
     return 0;
   loop->awaiting_finish = 0;
-  int rc = harvest_events(loop, space, 0, 1);
+  int rc = harvest_events(loop, space, 0, ring_bell);
   return rc == -EINTR ? 0 : rc;
 }
 
-int progress_poll(evw_loop *loop) {
+int progress_poll(evw_loop *loop, int ring_bell) {
   rearm_retry_pending(loop);
-  return fetch_now(loop);
+  return fetch_now(loop, ring_bell);
 }
 
 int progress_step(evw_loop *loop, int timeout_ms) {
@@ -114,7 +114,7 @@ int progress_step(evw_loop *loop, int timeout_ms) {
   } else {
     rc = wait_for_events(loop, timeout_ms);
     if (rc > 0)
-      rc = fetch_now(loop); /* re-arms were retried above */
+      rc = fetch_now(loop, 1); /* re-arms were retried above */
   }
   __atomic_store_n(&loop->thread_sleeping, 0, __ATOMIC_RELAXED);
   return rc == -EINTR ? 0 : rc;

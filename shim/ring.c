@@ -52,8 +52,12 @@ void ring_put(struct ring *ring, uint32_t index, int32_t fd, uint32_t seq,
 /* The exchange pairs with the consumer's "bellArmed = 1, then re-check
  * head": either it sees our head, or we see its 1 and ring. Only one byte
  * per idle period, however many batches follow. */
+int ring_take_bell(struct ring *ring) {
+  return ring->bell_fd >= 0 && mem_xchg_u32(ring->mem, ring->base + RING_OFF_BELL_ARMED, 0) == 1;
+}
+
 static void ring_bell_if_armed(struct ring *ring) {
-  if (ring->bell_fd >= 0 && mem_xchg_u32(ring->mem, ring->base + RING_OFF_BELL_ARMED, 0) == 1)
+  if (ring_take_bell(ring))
     doorbell_ring(ring->bell_fd);
 }
 

@@ -48,6 +48,11 @@ uint32_t ring_free_space(const struct ring *ring);
 void ring_put(struct ring *ring, uint32_t index, int32_t fd, uint32_t seq,
               uint32_t bits, uint32_t kind);
 
+/* The consumer armed the bell (it waits for one): disarms it and returns 1,
+ * for a producer that wakes the consumer some other way than the doorbell
+ * byte (napi_bell.h). */
+int ring_take_bell(struct ring *ring);
+
 /* Makes count entries visible, stores producerNow, and if ring_bell is set
  * and the consumer armed the bell, writes the doorbell byte. */
 void ring_publish(struct ring *ring, uint32_t count, int ring_bell);

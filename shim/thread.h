@@ -19,9 +19,10 @@ int progress_step(evw_loop *loop, int timeout_ms);
 
 /* The same without ever sleeping: retries failed re-arms, then fetches what
  * is ready now, unless JS is not done with the last batch or the ring is
- * full; rings the doorbell if it published. What a woken Node loop
+ * full; if it published, rings the doorbell unless ring_bell is 0 (the
+ * caller wakes JS itself: ring_take_bell). What a woken Node loop
  * (direct.h) runs. Same returns as progress_step. */
-int progress_poll(evw_loop *loop);
+int progress_poll(evw_loop *loop, int ring_bell);
 
 /* Platform: start / stop (and join) the progress thread of a threaded loop.
  * Idempotent. Start: -ESHUTDOWN once process exit began. */

@@ -7,14 +7,39 @@ export interface Bell {
   close(): void;
 }
 
-export type BellFactory = (readFd: number, onRing: () => void) => Bell;
+/** Starts watching a doorbell pipe (both ends' fds given); `onRing` runs on this JS thread. */
+export type BellFactory = (readFd: number, writeFd: number, onRing: () => void) => Bell;
+
+/** The shim's doorbell reader (shim/napi_bell.h), on its Node-API exports: 0 or -errno. */
+export interface BellAddon {
+  bellWatch(readFd: number, writeFd: number, onRing: () => void): number;
+  bellRef(readFd: number, ref: boolean): number;
+  bellClose(readFd: number): number;
+}
 
 /**
- * The real doorbell: Node's own loop watches the pipe, so a byte written by the progress thread
- * or a signal handler wakes it without any JS running on a foreign thread. Wakes coalesce: one
- * read (up to 256 bytes) may stand for many rings.
+ * The shim reads the doorbell in C on Node's loop and calls `onRing` straight from there, and a
+ * watched epoll set (thread mode) calls it with no byte rung at all. Where the shim cannot watch
+ * (no Node loop recorded on this thread), the socket below does. The bell owns the read end.
  */
-export const socketBell: BellFactory = (readFd, onRing) => {
+export function addonBell(addon: BellAddon): BellFactory {
+  return (readFd, writeFd, onRing) => {
+    if (addon.bellWatch(readFd, writeFd, onRing) < 0) return socketBell(readFd, writeFd, onRing);
+    addon.bellRef(readFd, true); // like a socket: ref'd until told otherwise
+    return {
+      ref: () => { addon.bellRef(readFd, true); },
+      unref: () => { addon.bellRef(readFd, false); },
+      close: () => { addon.bellClose(readFd); },
+    };
+  };
+}
+
+/**
+ * The doorbell over the stream machinery: Node's own loop watches the pipe, so a byte written by
+ * the progress thread or a signal handler wakes it without any JS running on a foreign thread.
+ * Wakes coalesce: one read (up to 256 bytes) may stand for many rings.
+ */
+export const socketBell: BellFactory = (readFd, _writeFd, onRing) => {
   // onread: libuv reads into one reused buffer and calls back directly; the stream path ('data')
   // would allocate a Buffer and run the stream machinery on every wake-up. (The cast: Node has
   // taken onread in the constructor since v12, but @types/node lists it only for connect().)

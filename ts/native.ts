@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import koffi from 'koffi';
+import { addonBell, socketBell, type BellAddon, type BellFactory } from './bell.js';
 import { EvwheelError } from './errors.js';
 import type { Kernel, LoopHandle } from './kernel.js';
 
@@ -10,15 +11,26 @@ function shimPath(): string {
 }
 
 let loaded: Kernel | undefined;
+let addon: Partial<BellAddon> = {};
 
 /**
- * The shim is also a Node-API module whose only job is an environment cleanup hook: it frees
- * this JS thread's loops when the thread's environment is torn down, which is the one moment
- * `worker.terminate()` leaves — no JS runs then — before the Wasm memory the progress thread
- * writes into is freed. Loaded once per JS thread (this module is instantiated per thread).
+ * The shim is also a Node-API module. Its environment cleanup hook frees this JS thread's loops
+ * when the thread's environment is torn down, which is the one moment `worker.terminate()`
+ * leaves — no JS runs then — before the Wasm memory the progress thread writes into is freed; its
+ * exports read the doorbell (nativeBell). Loaded once per JS thread (this module is instantiated
+ * per thread).
  */
-function attachThreadCleanup(path: string): void {
-  process.dlopen({ exports: {} } as NodeJS.Module, path);
+function attachThreadCleanup(path: string): Partial<BellAddon> {
+  const module = { exports: {} } as NodeJS.Module;
+  process.dlopen(module, path);
+  return module.exports as Partial<BellAddon>;
+}
+
+/** How this thread reads the doorbell: the shim's reader where it offers one (nativeKernel first). */
+export function nativeBell(): BellFactory {
+  const { bellWatch, bellRef, bellClose } = addon;
+  if (!bellWatch || !bellRef || !bellClose) return socketBell;
+  return addonBell({ bellWatch, bellRef, bellClose });
 }
 
 /** The C shim, loaded once per process (koffi shares the library between worker threads). */
@@ -55,7 +67,7 @@ export function nativeKernel(): Kernel {
     fdOwnerTid: lib.func('int evw_fd_owner_tid(int fd)'),
     gettid: koffi.load('libc.so.6').func('int gettid(void)'),
   };
-  attachThreadCleanup(path);
+  addon = attachThreadCleanup(path);
   const err = [0];
   loaded = {
     clockNs: () => f.clock(),

@@ -1,5 +1,5 @@
 import { threadId } from 'node:worker_threads';
-import { socketBell, type Bell, type BellFactory } from './bell.js';
+import type { Bell, BellFactory } from './bell.js';
 import { calibratedClock } from './clock.js';
 import type { AsyncContext } from './context.js';
 import { Core, E_CONTEXT_FULL, E_FD_RANGE, E_HANDLER_EXISTS, E_NO_MEMORY, FD_LIMIT, FLAG_EDGE, FLAG_ONCE, FLAG_REARM, slotOfId } from './core.js';
@@ -8,7 +8,7 @@ import { checkEvents, intervalNs } from './events.js';
 import { FdHandler, ONCE, REMOVED, Timer, UNREFED, type FdCallback, type Handler, type TimerCallback } from './handler.js';
 import type { Kernel } from './kernel.js';
 import { Loop, stopNow, type Linger, type LoopKind } from './loop.js';
-import { nativeKernel } from './native.js';
+import { nativeBell, nativeKernel } from './native.js';
 
 const EPOLLIN = 0x1;
 
@@ -399,7 +399,7 @@ export class Runtime {
     const fds = new Int32Array(2);
     const rc = this.kernel.doorbellNew(fds);
     if (rc < 0) throw errnoError(rc, 'pipe2', 'creating the doorbell');
-    const watcher = this.watchBell(fds[0], () => this.onBell());
+    const watcher = this.watchBell(fds[0], fds[1], () => this.onBell());
     if (this.refs === 0) watcher.unref();
     this.bell = { watcher, writeFd: fds[1] };
     return fds[1];
@@ -471,7 +471,7 @@ let current: Runtime | undefined;
 export function runtime(): Runtime {
   if (!current) {
     const kernel = nativeKernel();
-    const rt = new Runtime(kernel, calibratedClock(() => kernel.clockNs()), socketBell, setImmediate, lingerOnNodeTimer, threadId);
+    const rt = new Runtime(kernel, calibratedClock(() => kernel.clockNs()), nativeBell(), setImmediate, lingerOnNodeTimer, threadId);
     process.once('exit', () => rt.shutdown());
     current = rt;
   }

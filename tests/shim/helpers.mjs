@@ -35,9 +35,14 @@ export const shim = {
   fdOwnerTid: lib.func('int evw_fd_owner_tid(int fd)'),
 };
 
-/** Makes the shim this thread's Node-API module too: its cleanup hook frees the thread's loops. */
+/**
+ * Makes the shim this thread's Node-API module too: its cleanup hook frees the thread's loops.
+ * Returns its exports (the doorbell reader: bellWatch, bellRef, bellClose).
+ */
 export function registerCleanupHook() {
-  process.dlopen({ exports: {} }, shimPath);
+  const module = { exports: {} };
+  process.dlopen(module, shimPath);
+  return module.exports;
 }
 
 const libc = koffi.load('libc.so.6');

@@ -54,7 +54,7 @@ export class Simulation {
     this.#rt = new Runtime(
       kernel,
       () => this.#x.sim_now(),
-      (readFd, onRing) => {
+      (readFd, _writeFd, onRing) => {
         this.#bellFd = readFd;
         this.#onBell = onRing;
         return { ref() {}, unref() {}, close() {} };

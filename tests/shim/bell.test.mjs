@@ -1,0 +1,147 @@
+// The doorbell's reader in C (shim/napi_bell.c): Node's loop watches the read end, and the shim
+// calls the JS function itself, on this thread, from C.
+import { spawnSync } from 'node:child_process';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  EPOLLIN, KIND_FD, closeFds, errno, fdTarget, makePipe, makeRing, newLoop, readAll,
+  registerCleanupHook, shim, sleep, waitFor, writeBytes,
+} from './helpers.mjs';
+
+const addon = registerCleanupHook();
+
+/** A doorbell read by the shim, counting calls; `done` closes both ends. */
+function bellSetup(onRing = () => {}) {
+  const fds = [0, 0];
+  assert.is(shim.doorbellNew(fds), 0);
+  const bell = { read: fds[0], write: fds[1], calls: 0 };
+  assert.is(addon.bellWatch(bell.read, bell.write, () => { bell.calls++; onRing(bell); }), 0);
+  bell.done = () => {
+    addon.bellClose(bell.read); // -ENOENT if the test closed it already
+    assert.is(shim.doorbellClose(bell.write), 0);
+  };
+  return bell;
+}
+
+test('bad arguments are refused: EINVAL; an fd that is no bell: ENOENT', () => {
+  const { r, w } = makePipe();
+  assert.is(addon.bellWatch(r, w, 'not a function'), -errno.EINVAL);
+  assert.is(addon.bellWatch(r, w), -errno.EINVAL);
+  assert.is(addon.bellWatch('3', w, () => {}), -errno.EINVAL);
+  assert.is(addon.bellWatch(-1, w, () => {}), -errno.EINVAL);
+  assert.is(addon.bellRef(r, true), -errno.ENOENT);
+  assert.is(addon.bellRef(r), -errno.EINVAL);
+  assert.is(addon.bellClose(r), -errno.ENOENT);
+  assert.ok(fdTarget(r), 'nothing was closed');
+  closeFds(r, w);
+});
+
+test('rings before the loop turns make one call, on this thread, with the pipe drained', async () => {
+  const bell = bellSetup();
+  writeBytes(bell.write, 3);
+  assert.is(bell.calls, 0, 'never from inside JS');
+  assert.ok(await waitFor(() => bell.calls === 1));
+  await sleep(20);
+  assert.is(bell.calls, 1);
+  assert.is(readAll(bell.read), 0, 'drained');
+  writeBytes(bell.write);
+  assert.ok(await waitFor(() => bell.calls === 2), 'and again for the next ring');
+  bell.done();
+});
+
+test('the call is a Node callback: its nextTicks and promise jobs run before the loop goes on', async () => {
+  const order = [];
+  const bell = bellSetup(() => {
+    setImmediate(() => order.push('immediate'));
+    Promise.resolve().then(() => order.push('promise'));
+    process.nextTick(() => order.push('tick'));
+  });
+  writeBytes(bell.write);
+  assert.ok(await waitFor(() => order.length === 3));
+  assert.equal(order, ['tick', 'promise', 'immediate']);
+  bell.done();
+});
+
+test('a throw from the function is an uncaught exception, and the bell goes on', async () => {
+  let caught;
+  const bell = bellSetup((b) => { if (b.calls === 1) throw new Error('from the bell'); });
+  process.prependOnceListener('uncaughtException', (err) => { caught = err; });
+  writeBytes(bell.write);
+  assert.ok(await waitFor(() => caught !== undefined));
+  assert.is(caught.message, 'from the bell');
+  writeBytes(bell.write);
+  assert.ok(await waitFor(() => bell.calls === 2));
+  bell.done();
+});
+
+test('bellClose closes the read end, also from inside the call, and nothing is called after', async () => {
+  const bell = bellSetup((b) => { assert.is(addon.bellClose(b.read), 0); });
+  writeBytes(bell.write);
+  assert.ok(await waitFor(() => bell.calls === 1));
+  assert.is(fdTarget(bell.read), null, 'closed');
+  assert.is(addon.bellClose(bell.read), -errno.ENOENT, 'once');
+  writeBytes(bell.write); // EPIPE: no reader left (Node ignores SIGPIPE)
+  await sleep(20);
+  assert.is(bell.calls, 1);
+  bell.done();
+});
+
+test('a doorbell whose writer is gone is no longer watched: Node\'s loop does not spin on it', async () => {
+  const bell = bellSetup();
+  assert.is(shim.doorbellClose(bell.write), 0);
+  const cpu = process.cpuUsage();
+  await sleep(200);
+  const used = process.cpuUsage(cpu);
+  assert.ok(used.user + used.system < 100_000, `${used.user + used.system} µs of CPU in 200 ms`);
+  assert.is(bell.calls, 0, 'an end is not a ring');
+  assert.is(addon.bellClose(bell.read), 0);
+});
+
+test('a ref\'d bell keeps the process alive, an unref\'d one does not', () => {
+  const run = (ref) => spawnSync(process.execPath, ['--input-type=module', '-e', `
+    import { registerCleanupHook, shim } from ${JSON.stringify(new URL('./helpers.mjs', import.meta.url).href)};
+    const addon = registerCleanupHook();
+    const fds = [0, 0];
+    shim.doorbellNew(fds);
+    addon.bellWatch(fds[0], fds[1], () => {});
+    addon.bellRef(fds[0], ${ref});`], { encoding: 'utf8', timeout: 1000 });
+  const unrefd = run(false);
+  assert.is(unrefd.status, 0, unrefd.stderr);
+  assert.is(run(true).signal, 'SIGTERM', 'still running when killed');
+});
+
+test('a watched epoll set calls it straight from C: no doorbell byte, one call per batch', async () => {
+  const bell = bellSetup();
+  const ring = makeRing(16);
+  const loop = newLoop(ring, { threaded: true, bellFd: bell.write });
+  assert.is(shim.watch(loop), 0);
+  const pipe = makePipe();
+  const seq = shim.fdAdd(loop, pipe.r, EPOLLIN);
+  writeBytes(pipe.w);
+  assert.ok(await waitFor(() => bell.calls === 1));
+  assert.is(ring.bellArmed(), 0, 'the call took the bell');
+  assert.equal(ring.take(), [{ fd: pipe.r, seq, bits: EPOLLIN, kind: KIND_FD }]);
+  await sleep(20);
+  assert.is(bell.calls, 1, 'no byte followed');
+  shim.loopFree(loop);
+  closeFds(pipe.r, pipe.w);
+  bell.done();
+});
+
+test('freeing the watched loop from inside the call is safe', async () => {
+  let loop;
+  const bell = bellSetup(() => { shim.loopFree(loop); loop = null; });
+  const ring = makeRing(16);
+  loop = newLoop(ring, { threaded: true, bellFd: bell.write });
+  assert.is(shim.watch(loop), 0);
+  const pipe = makePipe();
+  shim.fdAdd(loop, pipe.r, EPOLLIN);
+  writeBytes(pipe.w);
+  assert.ok(await waitFor(() => loop === null));
+  await sleep(20);
+  assert.is(bell.calls, 1);
+  closeFds(pipe.r, pipe.w);
+  bell.done();
+});
+
+test.run();
