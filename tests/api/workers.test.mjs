@@ -68,6 +68,23 @@ for (const mode of MODES) {
   });
 }
 
+for (const mode of ['thread', 'signal']) {
+  // The shim calls the callback from C (napi_make_callback): terminating the worker must end that
+  // call, and the worker, like any other JS.
+  test(`a ${mode} worker terminated inside a callback ends cleanly, with its thread`, async () => {
+    const before = threads();
+    const [r, w] = pipe();
+    const worker = new Worker(new URL('./fixtures/stuck-worker.mjs', import.meta.url), { workerData: { mode, fd: r } });
+    const seen = [];
+    worker.on('message', (m) => seen.push(m));
+    await until(() => seen.includes('ready'), { ms: 10000 });
+    writeBytes(w, 1);
+    await until(() => seen.includes('running'), { ms: 10000 });
+    assert.is(await worker.terminate(), 1, 'terminated');
+    await until(() => threads() <= before, { ms: 10000 });
+  });
+}
+
 test('modifyHandler from another thread throws ERR_WRONG_THREAD', async () => {
   const [r] = pipe();
   const s = await startWorker('thread', [r]);
