@@ -57,8 +57,9 @@ void napi_bell_call(struct napi_bell *bell) {
   napi_close_handle_scope(env, scope);
 }
 
-/* Wakes coalesce: one pass reads every byte rung so far. 0 when the pipe
- * ended (no writer left), or -errno. */
+/* Wakes coalesce: one pass reads every byte rung so far. > 0 while the
+ * pipe is open (bytes read, or none at all), 0 once it ended (no writer
+ * left), or -errno. */
 static long drain(int fd) {
   char bytes[256];
   long n;
