@@ -20,7 +20,7 @@ let addon: Partial<BellAddon> = {};
  * exports read the doorbell (nativeBell). Loaded once per JS thread (this module is instantiated
  * per thread).
  */
-function attachThreadCleanup(path: string): Partial<BellAddon> {
+function loadAsNodeModule(path: string): Partial<BellAddon> {
   const module = { exports: {} } as NodeJS.Module;
   process.dlopen(module, path);
   return module.exports as Partial<BellAddon>;
@@ -67,7 +67,7 @@ export function nativeKernel(): Kernel {
     fdOwnerTid: lib.func('int evw_fd_owner_tid(int fd)'),
     gettid: koffi.load('libc.so.6').func('int gettid(void)'),
   };
-  addon = attachThreadCleanup(path);
+  addon = loadAsNodeModule(path);
   const err = [0];
   loaded = {
     clockNs: () => f.clock(),
