@@ -7,7 +7,6 @@
 #include "../shim/evwheel.h"
 #include "kernel.h"
 
-/* Once per module instance, before any other call. */
 /* The ends of the advance() calls in progress, innermost last: a callback
  * may advance time itself. Kept here in int64 because JS's doubles cannot
  * name every nanosecond past 2^53 (104 days). */
@@ -15,6 +14,7 @@
 static int64_t advance_targets[SIM_ADVANCE_DEPTH];
 static int advance_depth;
 
+/* Once per module instance, before any other call. */
 EVW_EXPORT void sim_init(uint32_t seed, double eintr, double enomem, double spurious,
                          int signal_queue) {
   advance_depth = 0;

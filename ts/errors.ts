@@ -28,6 +28,9 @@ export class EvwheelError extends Error {
   }
 }
 
+/** The errno the shim's -EBUSY results carry (its meaning depends on the call). */
+export const EBUSY = 16;
+
 const ERRNO_NAMES: Record<number, string> = {
   1: 'EPERM', 2: 'ENOENT', 4: 'EINTR', 9: 'EBADF', 11: 'EAGAIN', 12: 'ENOMEM', 17: 'EEXIST',
   22: 'EINVAL', 23: 'ENFILE', 24: 'EMFILE', 28: 'ENOSPC', 38: 'ENOSYS', 95: 'EOPNOTSUPP',

@@ -1,8 +1,6 @@
 import type { Core } from './core.js';
-import { EvwheelError, errnoError } from './errors.js';
+import { EBUSY, EvwheelError, errnoError } from './errors.js';
 import type { Kernel, LoopHandle } from './kernel.js';
-
-const EBUSY = 16;
 
 /** Ring sizes in entries: asynchronous producers batch more than a poll() call ever collects. */
 export const ASYNC_RING_ENTRIES = 4096;

@@ -4,13 +4,11 @@ import { calibratedClock } from './clock.js';
 import type { AsyncContext } from './context.js';
 import { Core, E_CONTEXT_FULL, E_FD_RANGE, E_HANDLER_EXISTS, E_NO_MEMORY, FD_LIMIT, FLAG_EDGE, FLAG_ONCE, FLAG_REARM, slotOfId } from './core.js';
 import { EvwheelError, errnoError } from './errors.js';
-import { checkEvents, intervalNs } from './events.js';
+import { Events, checkEvents, intervalNs } from './events.js';
 import { FdHandler, ONCE, REMOVED, Timer, UNREFED, type FdCallback, type Handler, type TimerCallback } from './handler.js';
 import type { Kernel } from './kernel.js';
 import { Loop, stopNow, type Linger, type LoopKind } from './loop.js';
 import { nativeBell, nativeKernel } from './native.js';
-
-const EPOLLIN = 0x1;
 
 /** Ring drains per delivery before yielding to Node's loop (the rest waits, nothing is lost). */
 const MAX_ROUNDS = 16;
@@ -434,7 +432,7 @@ export class Runtime {
    * only the kernel can tell. It is asked by registering the fd and removing it again.
    */
   private fdRangeError(loop: Loop, fd: number): EvwheelError {
-    const rc = this.kernel.fdAdd(loop.handle, fd, EPOLLIN);
+    const rc = this.kernel.fdAdd(loop.handle, fd, Events.IN);
     if (rc < 0) return errnoError(rc, 'epoll_ctl', `fd ${fd}`);
     this.kernel.fdDel(loop.handle, fd);
     return new EvwheelError('ERR_NOT_SUPPORTED', `fd ${fd}: evwheel watches fds below ${FD_LIMIT} (Linux hands out larger ones only when fs.nr_open is raised)`);

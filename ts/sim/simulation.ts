@@ -1,5 +1,5 @@
 import { AsyncContext } from '../context.js';
-import { EvwheelError, errnoError } from '../errors.js';
+import { EBUSY, EvwheelError, errnoError } from '../errors.js';
 import { checkFd, invalid, type ContextOptions } from '../events.js';
 import { Runtime } from '../runtime.js';
 import { SimKernel } from './kernel.js';
@@ -26,7 +26,6 @@ export interface SimulationOptions {
 /** Steps of one settle() before it calls the simulation livelocked. */
 const SETTLE_LIMIT = 100_000;
 const IO_CHUNK = 65536;
-const EBUSY = 16;
 
 /**
  * A deterministic twin of the real thing: the shim's C compiled against a simulated kernel
