@@ -98,16 +98,18 @@ test('a doorbell whose writer is gone is no longer watched: Node\'s loop does no
 });
 
 test('a ref\'d bell keeps the process alive, an unref\'d one does not', () => {
-  const run = (ref) => spawnSync(process.execPath, ['--input-type=module', '-e', `
+  // Killed after `ms`: generous for the child that should exit by itself (a loaded machine starts
+  // Node slowly), long enough for the one that should not to show it.
+  const run = (ref, ms) => spawnSync(process.execPath, ['--input-type=module', '-e', `
     import { registerCleanupHook, shim } from ${JSON.stringify(new URL('./helpers.mjs', import.meta.url).href)};
     const addon = registerCleanupHook();
     const fds = [0, 0];
     shim.doorbellNew(fds);
     addon.bellWatch(fds[0], fds[1], () => {});
-    addon.bellRef(fds[0], ${ref});`], { encoding: 'utf8', timeout: 1000 });
-  const unrefd = run(false);
+    addon.bellRef(fds[0], ${ref});`], { encoding: 'utf8', timeout: ms });
+  const unrefd = run(false, 20_000);
   assert.is(unrefd.status, 0, unrefd.stderr);
-  assert.is(run(true).signal, 'SIGTERM', 'still running when killed');
+  assert.is(run(true, 2000).signal, 'SIGTERM', 'still running when killed');
 });
 
 test('a watched epoll set calls it straight from C: no doorbell byte, one call per batch', async () => {
