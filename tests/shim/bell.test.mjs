@@ -1,6 +1,8 @@
 // The doorbell's reader in C (shim/napi_bell.c): Node's loop watches the read end, and the shim
-// calls the JS function itself, on this thread, from C.
+// calls the JS function itself, on this thread, from C; and the socket ts/bell.ts reads it with
+// where the shim cannot.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -144,6 +146,41 @@ test('freeing the watched loop from inside the call is safe', async () => {
   assert.is(bell.calls, 1);
   closeFds(pipe.r, pipe.w);
   bell.done();
+});
+
+/** ts/bell.ts on its own (it imports only node:net), compiled as the bundle compiles it. */
+async function bellModule() {
+  const { transformSync } = await import('esbuild');
+  const source = readFileSync(new URL('../../ts/bell.ts', import.meta.url), 'utf8');
+  const { code } = transformSync(source, { loader: 'ts', format: 'esm' });
+  return import(`data:text/javascript,${encodeURIComponent(code)}`);
+}
+
+test('where the shim cannot watch, the runtime reads the doorbell with a socket, which rings alike', async () => {
+  const { addonBell } = await bellModule();
+  const calledAfterRefusal = [];
+  const refusing = {
+    bellWatch: () => -errno.ENOTSUP,
+    bellRef: () => { calledAfterRefusal.push('bellRef'); return -errno.ENOENT; },
+    bellClose: () => { calledAfterRefusal.push('bellClose'); return -errno.ENOENT; },
+  };
+  const fds = [0, 0];
+  assert.is(shim.doorbellNew(fds), 0);
+  let calls = 0;
+  const bell = addonBell(refusing)(fds[0], fds[1], () => { calls++; });
+  writeBytes(fds[1], 3);
+  assert.ok(await waitFor(() => calls > 0));
+  await sleep(20);
+  assert.is(calls, 1, 'three rings before the loop turned: one call');
+  writeBytes(fds[1]);
+  assert.ok(await waitFor(() => calls === 2), 'and it goes on');
+  bell.unref();
+  bell.ref();
+  bell.close();
+  assert.ok(await waitFor(() => fdTarget(fds[0]) === null), 'the socket owned the read end and closed it');
+  assert.equal(calledAfterRefusal, [], 'the refusing addon is not asked again');
+  assert.is(shim.doorbellClose(fds[1]), 0);
+  assert.is(calls, 2);
 });
 
 test.run();
