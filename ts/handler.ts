@@ -15,10 +15,12 @@ export const REMOVED = SLOT_SPAN;
 export const UNREFED = SLOT_SPAN * 2;
 export const ONCE = SLOT_SPAN * 4;
 
-// What the runtime keeps per handler; the public classes below expose a read-only face of it.
-// Deliberately small (a million timers are a million of these): what handlers of one context
-// share lives in their common Placement, and the id is computed from (slot, gen).
-/** What fd handlers and timers have in common. */
+/**
+ * What fd handlers and timers have in common: what the runtime keeps per handler, of which the
+ * public classes below show a read-only face. Deliberately small (a million timers are a million
+ * of these): what handlers of one context share lives in their common Placement, and the id is
+ * computed from (slot, gen).
+ */
 abstract class HandlerBase {
   /** @internal */
   constructor(
