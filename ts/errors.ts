@@ -28,13 +28,13 @@ export class EvwheelError extends Error {
   }
 }
 
-/** The errno the shim's -EBUSY results carry (its meaning depends on the call). */
-export const EBUSY = 16;
+/** The errno values the shim returns (negated) that the API tells apart; Linux's numbers. */
+export const Errno = {
+  EPERM: 1, ENOENT: 2, EINTR: 4, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EBUSY: 16, EEXIST: 17,
+  EINVAL: 22, ENFILE: 23, EMFILE: 24, ENOSPC: 28, ENOSYS: 38, EOPNOTSUPP: 95,
+} as const;
 
-const ERRNO_NAMES: Record<number, string> = {
-  1: 'EPERM', 2: 'ENOENT', 4: 'EINTR', 9: 'EBADF', 11: 'EAGAIN', 12: 'ENOMEM', 17: 'EEXIST',
-  22: 'EINVAL', 23: 'ENFILE', 24: 'EMFILE', 28: 'ENOSPC', 38: 'ENOSYS', 95: 'EOPNOTSUPP',
-};
+const ERRNO_NAMES: Record<number, string> = Object.fromEntries(Object.entries(Errno).map(([name, value]) => [value, name]));
 
 /** Turns a shim result (`-errno`) into the error the API promises for it. */
 export function errnoError(negErrno: number, syscall: string, subject: string): EvwheelError {
@@ -42,11 +42,11 @@ export function errnoError(negErrno: number, syscall: string, subject: string): 
   const name = ERRNO_NAMES[errno] ?? `errno ${errno}`;
   const detail = { errno, syscall };
   switch (errno) {
-    case 9: return new EvwheelError('ERR_BAD_FD', `${subject}: not an open file descriptor (EBADF)`, detail);
-    case 1: return new EvwheelError('ERR_FD_NOT_POLLABLE', `${subject}: the file descriptor does not support readiness notification (EPERM; regular files and directories never block)`, detail);
-    case 17: return new EvwheelError('ERR_HANDLER_EXISTS', `${subject}: the file descriptor already has a handler in this process`, detail);
-    case 2: return new EvwheelError('ERR_HANDLER_NOT_FOUND', `${subject}: no such handler (ENOENT)`, detail);
-    case 38: case 95: return new EvwheelError('ERR_NOT_SUPPORTED', `${subject}: not supported by this kernel (${name})`, detail);
+    case Errno.EBADF: return new EvwheelError('ERR_BAD_FD', `${subject}: not an open file descriptor (EBADF)`, detail);
+    case Errno.EPERM: return new EvwheelError('ERR_FD_NOT_POLLABLE', `${subject}: the file descriptor does not support readiness notification (EPERM; regular files and directories never block)`, detail);
+    case Errno.EEXIST: return new EvwheelError('ERR_HANDLER_EXISTS', `${subject}: the file descriptor already has a handler in this process`, detail);
+    case Errno.ENOENT: return new EvwheelError('ERR_HANDLER_NOT_FOUND', `${subject}: no such handler (ENOENT)`, detail);
+    case Errno.ENOSYS: case Errno.EOPNOTSUPP: return new EvwheelError('ERR_NOT_SUPPORTED', `${subject}: not supported by this kernel (${name})`, detail);
     default: return new EvwheelError('ERR_SYSTEM', `${subject}: ${syscall} failed (${name})`, detail);
   }
 }

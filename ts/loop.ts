@@ -1,5 +1,5 @@
 import type { Core } from './core.js';
-import { EBUSY, EvwheelError, errnoError } from './errors.js';
+import { Errno, EvwheelError, errnoError } from './errors.js';
 import type { Kernel, LoopHandle } from './kernel.js';
 
 /** Ring sizes in entries: asynchronous producers batch more than a poll() call ever collects. */
@@ -87,8 +87,8 @@ export class Loop {
       this.cancelStop = undefined;
     } else if (this.handlers === 0 && this.isAsync) {
       const rc = this.kernel.start(this.handle);
-      if (rc === -EBUSY && this.kind === 'signal') {
-        throw new EvwheelError('ERR_NOT_SUPPORTED', `signal ${this.signal} got a handler installed by someone else since evwheel chose it`, { errno: EBUSY, syscall: 'sigaction' });
+      if (rc === -Errno.EBUSY && this.kind === 'signal') {
+        throw new EvwheelError('ERR_NOT_SUPPORTED', `signal ${this.signal} got a handler installed by someone else since evwheel chose it`, { errno: Errno.EBUSY, syscall: 'sigaction' });
       }
       if (rc < 0) throw errnoError(rc, this.kind === 'thread' ? 'pthread_create' : 'sigaction', `starting ${this.kind} delivery`);
     }

@@ -3,7 +3,7 @@ import type { Bell, BellFactory } from './bell.js';
 import { calibratedClock } from './clock.js';
 import type { AsyncContext } from './context.js';
 import { Core, E_CONTEXT_FULL, E_FD_RANGE, E_HANDLER_EXISTS, E_NO_MEMORY, FD_LIMIT, FLAG_EDGE, FLAG_ONCE, FLAG_REARM, slotOfId } from './core.js';
-import { EvwheelError, errnoError } from './errors.js';
+import { Errno, EvwheelError, errnoError } from './errors.js';
 import { Events, checkEvents, intervalNs } from './events.js';
 import { FdHandler, ONCE, REMOVED, Timer, UNREFED, type FdCallback, type Handler, type TimerCallback } from './handler.js';
 import type { Kernel } from './kernel.js';
@@ -448,9 +448,10 @@ export class Runtime {
 
 function signalChoiceError(rc: number, requested: number | undefined): EvwheelError {
   const which = requested === undefined ? 'the default signal' : `signal ${requested}`;
-  if (rc === -22) return new EvwheelError('ERR_INVALID_ARG', `${which} is not a realtime signal (SIGRTMIN..SIGRTMAX)`, { errno: 22, syscall: 'sigaction' });
-  if (rc === -16) return new EvwheelError('ERR_NOT_SUPPORTED', `${which} already has a handler installed by someone else`, { errno: 16, syscall: 'sigaction' });
-  if (rc === -11) return new EvwheelError('ERR_NOT_SUPPORTED', 'no realtime signal is free (every one has a handler)', { errno: 11, syscall: 'sigaction' });
+  const detail = { errno: -rc, syscall: 'sigaction' };
+  if (rc === -Errno.EINVAL) return new EvwheelError('ERR_INVALID_ARG', `${which} is not a realtime signal (SIGRTMIN..SIGRTMAX)`, detail);
+  if (rc === -Errno.EBUSY) return new EvwheelError('ERR_NOT_SUPPORTED', `${which} already has a handler installed by someone else`, detail);
+  if (rc === -Errno.EAGAIN) return new EvwheelError('ERR_NOT_SUPPORTED', 'no realtime signal is free (every one has a handler)', detail);
   return errnoError(rc, 'sigaction', `choosing ${which}`);
 }
 

@@ -1,5 +1,5 @@
 import { AsyncContext } from '../context.js';
-import { EBUSY, EvwheelError, errnoError } from '../errors.js';
+import { Errno, EvwheelError, errnoError } from '../errors.js';
 import { checkFd, invalid, type ContextOptions } from '../events.js';
 import { Runtime } from '../runtime.js';
 import { SimKernel } from './kernel.js';
@@ -116,7 +116,7 @@ export class Simulation {
       const n = Math.min(IO_CHUNK, bytes.length - written);
       new Uint8Array(this.#x.memory.buffer, this.#io, n).set(bytes.subarray(written, written + n));
       const rc = this.#x.sim_write(fd, this.#io, n);
-      if (rc === -11) break; // EAGAIN: full
+      if (rc === -Errno.EAGAIN) break; // full
       if (rc < 0) throw errnoError(rc, 'write', `sim.write(${fd})`);
       written += rc;
       if (rc < n) break;
@@ -130,7 +130,7 @@ export class Simulation {
     const chunks: Uint8Array[] = [];
     for (;;) {
       const rc = this.#x.sim_read(fd, this.#io, IO_CHUNK);
-      if (rc === -11 || rc === 0) break;
+      if (rc === -Errno.EAGAIN || rc === 0) break;
       if (rc < 0) throw errnoError(rc, 'read', `sim.read(${fd})`);
       chunks.push(new Uint8Array(this.#x.memory.buffer, this.#io, rc).slice());
       if (rc < IO_CHUNK) break;
@@ -160,7 +160,7 @@ export class Simulation {
     }
     const x = this.#x;
     const begun = x.sim_advance_begin(ms * 1e6);
-    if (begun === -EBUSY) throw invalid('advance() is nested too deep (callbacks advancing time inside advance())');
+    if (begun === -Errno.EBUSY) throw invalid('advance() is nested too deep (callbacks advancing time inside advance())');
     if (begun < 0) throw invalid(`advance(${ms}) would take virtual time past 2^62 ns (4.6e12 ms, about 146 years)`);
     let done = false;
     try {
