@@ -28,7 +28,7 @@ export class EvwheelError extends Error {
   }
 }
 
-/** The errno values the shim returns (negated) that the API tells apart; Linux's numbers. */
+/** Linux's errno numbers that the API tells apart or names in its messages (the shim returns them negated). */
 export const Errno = {
   EPERM: 1, ENOENT: 2, EINTR: 4, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EBUSY: 16, EEXIST: 17,
   EINVAL: 22, ENFILE: 23, EMFILE: 24, ENOSPC: 28, ENOSYS: 38, EOPNOTSUPP: 95,

@@ -1,6 +1,6 @@
 // The doorbell's reader in C (shim/napi_bell.c): Node's loop watches the read end, and the shim
-// calls the JS function itself, on this thread, from C; and the socket ts/bell.ts reads it with
-// where the shim cannot.
+// calls the JS function itself, on this thread, from C; and the socket that ts/bell.ts falls back
+// to where the shim cannot watch.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
