@@ -14,12 +14,4 @@
  * thread-safe), before the epoll fd is closed, after the thread stopped. */
 void direct_unwatch(evw_loop *loop);
 
-/* The Node loop of the calling thread, NULL if the library was not loaded
- * there as a Node-API module (napi_hook.c). */
-void *direct_thread_uv_loop(void);
-
-/* The last closing poll handle of the calling thread was called back
- * (uvpoll.h; napi_hook.c: a teardown waiting for it can finish). */
-void direct_all_closed(void);
-
 #endif

@@ -10,19 +10,20 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "direct.h"
 #include "doorbell.h"
 #include "loops.h"
 #include "napi.h"
 #include "napi_bell.h"
+#include "napi_hook.h"
 #include "tid.h"
 #include "uvpoll.h"
 
-/* The Node loop of the thread that loaded the module, for watches of epoll
- * sets (direct.h); recorded only where their teardown can be waited for. */
+/* The Node loop of the thread that loaded the module, for poll handles on it
+ * (uvpoll.h: epoll-set watches, doorbell readers); recorded only where their
+ * teardown can be waited for. */
 static __thread struct uv_loop_s *thread_uv_loop;
 
-void *direct_thread_uv_loop(void) { return thread_uv_loop; }
+struct uv_loop_s *napi_hook_uv_loop(void) { return thread_uv_loop; }
 
 /* An environment teardown waiting for this thread's closing poll handles
  * (uvpoll.h): a worker's loop is closed right after, and must hold no
@@ -38,7 +39,7 @@ static void closing_wait_end(struct closing_wait *wait) {
   free(wait);
 }
 
-void direct_all_closed(void) {
+void napi_hook_all_closed(void) {
   while (waiting != NULL) {
     struct closing_wait *wait = waiting;
     waiting = wait->next;

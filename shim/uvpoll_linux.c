@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "direct.h"
+#include "napi_hook.h"
 #include "uvpoll.h"
 
 typedef struct uv_loop_s uv_loop_t;
@@ -53,11 +53,11 @@ static void uvpoll_on_closed(uv_handle_t *handle) {
     free(tail->data);
   free(handle);
   if (--closing == 0)
-    direct_all_closed();
+    napi_hook_all_closed();
 }
 
 uv_poll_t *uvpoll_start(int fd, uvpoll_cb cb, void *data, int *rc) {
-  uv_loop_t *uv = direct_thread_uv_loop();
+  uv_loop_t *uv = napi_hook_uv_loop();
   if (uv == NULL || !uv_available()) {
     *rc = -ENOTSUP;
     return NULL;
