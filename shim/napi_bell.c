@@ -115,15 +115,20 @@ static int bell_open(napi_env env, int read_fd, int write_fd, napi_value on_ring
   return 0;
 }
 
+/* The link that points at the bell of read_fd (the list's end if none). */
+static struct napi_bell **bell_link(int read_fd) {
+  struct napi_bell **at = &bells;
+  while (*at != NULL && (*at)->read_fd != read_fd)
+    at = &(*at)->next;
+  return at;
+}
+
 static struct napi_bell *bell_take(int read_fd) {
-  for (struct napi_bell **at = &bells; *at != NULL; at = &(*at)->next) {
-    struct napi_bell *bell = *at;
-    if (bell->read_fd == read_fd) {
-      *at = bell->next;
-      return bell;
-    }
-  }
-  return NULL;
+  struct napi_bell **at = bell_link(read_fd);
+  struct napi_bell *bell = *at;
+  if (bell != NULL)
+    *at = bell->next;
+  return bell;
 }
 
 /* The read end goes with the bell; the memory at libuv's close callback,
@@ -179,9 +184,7 @@ static napi_value js_bell_ref(napi_env env, napi_callback_info info) {
   if (get_args(env, info, 2, argv, 1, &read_fd) < 0 ||
       napi_get_value_bool(env, argv[1], &ref) != NAPI_OK)
     return int_result(env, -EINVAL);
-  struct napi_bell *bell;
-  for (bell = bells; bell != NULL && bell->read_fd != read_fd; bell = bell->next)
-    ;
+  struct napi_bell *bell = *bell_link(read_fd);
   if (bell == NULL)
     return int_result(env, -ENOENT);
   if (bell->poll != NULL)
