@@ -24,10 +24,16 @@ static int fd_set_owner(int fd, int type, pid_t pid) {
   return sys_fcntl_setown_ex(fd, type, pid);
 }
 
-/* As epoll_ctl: a regular file or a directory is always "ready". */
-static int fd_check_pollable(int fd) {
-  int kind = sys_fstat_kind(fd);
-  return kind < 0 ? kind : kind == 1 ? -EPERM : 0;
+/* EPERM as epoll_ctl's for a regular file or a directory (always "ready").
+ * EOPNOTSUPP for a file that ignores O_ASYNC: registered, it would never
+ * be reported after its first poll check. */
+static int fd_check_signalling(int fd) {
+  int kind = sys_fd_kind(fd);
+  if (kind == SYS_FD_NOT_POLLABLE)
+    return -EPERM;
+  if (kind == SYS_FD_SILENT)
+    return -EOPNOTSUPP;
+  return kind < 0 ? kind : 0;
 }
 
 static int fd_save(struct sig_fd *entry) {
@@ -141,7 +147,7 @@ static void sigfd_check_ready(evw_loop *loop, const struct sig_fd *entry) {
 /* The signal handler reads the fd table (sigfd_lookup): the owning
  * thread changes it, and an fd's O_ASYNC, only with the signal blocked. */
 static int sigfd_add_blocked(evw_loop *loop, int fd, uint32_t events, uint32_t seq) {
-  int rc = fd_check_pollable(fd);
+  int rc = fd_check_signalling(fd);
   if (rc == 0)
     rc = sigfd_reserve(loop, fd);
   if (rc < 0)

@@ -66,8 +66,14 @@ int sys_fcntl_setsig(int fd, int signo);
 int sys_fcntl_getown_ex(int fd, int *type, int *pid); /* -ENOTSUP without F_GETOWN_EX */
 int sys_fcntl_setown_ex(int fd, int type, int pid);
 
-/* 1 for a regular file or a directory (not pollable), 0 for anything else. */
-int sys_fstat_kind(int fd);
+/* What signal mode can do with a file (fstat, and an anonymous inode's
+ * name). O_ASYNC is accepted on any file but raises signals only where the
+ * file has a fasync operation; the silent ones named here are those known to
+ * lack it. An anonymous inode of another name counts as signalling. */
+#define SYS_FD_SIGNALS 0      /* pollable, and O_ASYNC raises signals */
+#define SYS_FD_NOT_POLLABLE 1 /* a regular file or a directory */
+#define SYS_FD_SILENT 2       /* eventfd, timerfd, signalfd, epoll, pidfd, io_uring, userfaultfd */
+int sys_fd_kind(int fd);
 
 /* time and threads */
 int64_t sys_clock_ns(void); /* absolute CLOCK_MONOTONIC */

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -114,11 +115,39 @@ int sys_fcntl_setown_ex(int fd, int type, int pid) {
   return rc_of(fcntl(fd, F_SETOWN_EX, &owner));
 }
 
-int sys_fstat_kind(int fd) {
+/* Anonymous inodes whose file has no fasync operation, by the name
+ * /proc/self/fd gives them. Others (inotify, fanotify, perf events, RDMA
+ * completion channels...) do signal. */
+static const char *const silent_anon_inodes[] = {
+    "anon_inode:[eventfd]", "anon_inode:[timerfd]", "anon_inode:[signalfd]",
+    "anon_inode:[eventpoll]", "anon_inode:[pidfd]", "anon_inode:[io_uring]",
+    "anon_inode:[userfaultfd]",
+};
+
+/* Without /proc the name is unknown: the fd is taken to signal. */
+static int anon_inode_is_silent(int fd) {
+  char path[32], name[64];
+  snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(path, name, sizeof name - 1);
+  if (n < 0)
+    return 0;
+  name[n] = '\0';
+  for (size_t i = 0; i < sizeof silent_anon_inodes / sizeof *silent_anon_inodes; i++)
+    if (strcmp(name, silent_anon_inodes[i]) == 0)
+      return 1;
+  return 0;
+}
+
+int sys_fd_kind(int fd) {
   struct stat st;
   if (fstat(fd, &st) != 0)
     return -errno;
-  return S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) ? 1 : 0;
+  if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+    return SYS_FD_NOT_POLLABLE;
+  /* Anonymous inodes have no file type bits. */
+  if ((st.st_mode & S_IFMT) == 0 && anon_inode_is_silent(fd))
+    return SYS_FD_SILENT;
+  return SYS_FD_SIGNALS;
 }
 
 int64_t sys_clock_ns(void) {

@@ -143,7 +143,14 @@ int sys_fcntl_setown_ex(int fd, int type, int pid) {
   return sim_syscall_return(0);
 }
 
-int sys_fstat_kind(int fd) { return sim_syscall_return(sim_file(fd) ? 0 : -EBADF); }
+/* Only pipes have a fasync operation among the simulated files, as on Linux. */
+int sys_fd_kind(int fd) {
+  const struct sim_file *f = sim_file(fd);
+  if (f == NULL)
+    return sim_syscall_return(-EBADF);
+  int pipe = f->kind == SIM_PIPE_R || f->kind == SIM_PIPE_W;
+  return sim_syscall_return(pipe ? SYS_FD_SIGNALS : SYS_FD_SILENT);
+}
 
 int64_t sys_clock_ns(void) { return sim_now_ns(); }
 

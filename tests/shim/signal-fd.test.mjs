@@ -12,7 +12,9 @@ import {
 import koffi from 'koffi';
 import { F_OWNER_PID, F_OWNER_TID, SIG_DFL, disposition, fdState, gettid, setFdState } from './sighelpers.mjs';
 
-const dup = koffi.load('libc.so.6').func('int dup(int fd)');
+const libc = koffi.load('libc.so.6');
+const dup = libc.func('int dup(int fd)');
+const eventfd = libc.func('int eventfd(unsigned int count, int flags)');
 
 const SIGNO = shim.signalChoose(0);
 
@@ -174,6 +176,19 @@ test('registration errors: EBADF, EPERM for a regular file, EEXIST, ENOENT', () 
   assert.is(shim.fdDel(loop, pipe.w), -errno.ENOENT);
   closeSync(file);
   rmSync(dir, { recursive: true });
+  done();
+});
+
+test('an eventfd (its O_ASYNC raises nothing) is EOPNOTSUPP, untouched, and free for an epoll loop', () => {
+  const { loop, done } = setup();
+  const efd = eventfd(0, 0);
+  const before = fdState(efd);
+  assert.is(shim.fdAdd(loop, efd, EPOLLIN), -errno.ENOTSUP);
+  assert.equal(fdState(efd), before, 'a refused fd is untouched');
+  const other = newLoop(makeRing(16));
+  assert.ok(shim.fdAdd(other, efd, EPOLLIN) > 0, 'rolled back: its registry entry is free');
+  shim.loopFree(other);
+  closeFds(efd);
   done();
 });
 
