@@ -159,7 +159,7 @@ export class Runtime {
     if (seq < 0) {
       x.handlerRemove(slot);
       where.loop.release();
-      throw errnoError(seq, 'epoll_ctl', `fd ${fd}`);
+      throw fdAddError(where.loop, seq, fd);
     }
     x.fdSetSeq(slot, seq);
     return this.track(new FdHandler(where, slot | (once ? ONCE : 0), gen, fd, events, callback));
@@ -433,7 +433,7 @@ export class Runtime {
    */
   private fdRangeError(loop: Loop, fd: number): EvwheelError {
     const rc = this.kernel.fdAdd(loop.handle, fd, Events.IN);
-    if (rc < 0) return errnoError(rc, 'epoll_ctl', `fd ${fd}`);
+    if (rc < 0) return fdAddError(loop, rc, fd);
     this.kernel.fdDel(loop.handle, fd);
     return new EvwheelError('ERR_NOT_SUPPORTED', `fd ${fd}: evwheel watches fds below ${FD_LIMIT} (Linux hands out larger ones only when fs.nr_open is raised)`);
   }
@@ -444,6 +444,14 @@ export class Runtime {
     if (code === E_HANDLER_EXISTS) return new EvwheelError('ERR_HANDLER_EXISTS', `${subject}: the file descriptor already has a handler in this process`);
     return new EvwheelError('ERR_INVALID_ARG', `${subject}: rejected by the core (${code})`);
   }
+}
+
+/** The shim's refusal to register an fd. */
+function fdAddError(loop: Loop, rc: number, fd: number): EvwheelError {
+  if (loop.kind === 'signal' && rc === -Errno.EOPNOTSUPP) {
+    return new EvwheelError('ERR_NOT_SUPPORTED', `fd ${fd}: its kind of file (eventfd, timerfd, signalfd, epoll, pidfd, io_uring, userfaultfd) ignores O_ASYNC, so signal mode would never see it become ready; watch it in thread or poll mode`, { errno: -rc, syscall: 'fcntl' });
+  }
+  return errnoError(rc, 'epoll_ctl', `fd ${fd}`);
 }
 
 function signalChoiceError(rc: number, requested: number | undefined): EvwheelError {

@@ -6,7 +6,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import koffi from 'koffi';
-import { AsyncContext, Events, EvwheelError } from 'evwheel';
+import { AsyncContext, Events, EvwheelError, setEventHandler } from 'evwheel';
 import { closeAll, drain, pipe, until, writeBytes } from './support.mjs';
 
 const libc = koffi.load('libc.so.6');
@@ -83,6 +83,57 @@ test('the fd is left as found: O_ASYNC cleared and F_SETSIG reset on removal', (
   assert.is(fcntl(r, F_GETFL, 0), flags);
   assert.is(fcntl(r, F_GETSIG, 0), sig);
   ctx.close();
+});
+
+test('an eventfd, a timerfd or an epoll fd raises no signal: ERR_NOT_SUPPORTED, the fd untouched and free for thread mode', () => {
+  const eventfd = libc.func('int eventfd(unsigned int count, int flags)');
+  const timerfdCreate = libc.func('int timerfd_create(int clockid, int flags)');
+  const epollCreate1 = libc.func('int epoll_create1(int flags)');
+  const close = libc.func('int close(int fd)');
+  const CLOCK_MONOTONIC = 1;
+  const fds = [eventfd(0, 0), timerfdCreate(CLOCK_MONOTONIC, 0), epollCreate1(0)];
+  const ctx = AsyncContext.create({ mode: 'signal' });
+  const other = AsyncContext.create({ mode: 'thread' });
+  try {
+    for (const fd of fds) {
+      const flags = fcntl(fd, F_GETFL, 0);
+      assert.throws(() => ctx.setEventHandler(fd, Events.IN, () => {}),
+        (e) => e instanceof EvwheelError && e.code === 'ERR_NOT_SUPPORTED' && /ignores O_ASYNC/.test(e.message) && /thread or poll mode/.test(e.message));
+      assert.throws(() => setEventHandler('signal', fd, Events.IN, () => {}), (e) => e.code === 'ERR_NOT_SUPPORTED', 'global too');
+      assert.is(fcntl(fd, F_GETFL, 0), flags);
+      assert.is(fcntl(fd, F_GETSIG, 0), 0);
+      assert.is(ctx.stats().handlers, 0);
+      other.setEventHandler(fd, Events.IN, () => {}).remove();
+    }
+  } finally {
+    ctx.close();
+    other.close();
+    for (const fd of fds) close(fd);
+  }
+});
+
+test('an inotify fd, an anonymous inode that does raise signals, is watched', async () => {
+  const inotifyInit1 = libc.func('int inotify_init1(int flags)');
+  const inotifyAddWatch = libc.func('int inotify_add_watch(int fd, const char *path, uint32_t mask)');
+  const close = libc.func('int close(int fd)');
+  const O_NONBLOCK = 0o4000;
+  const IN_CREATE = 0x100;
+  const dir = await fsp.mkdtemp(join(tmpdir(), 'evwheel-inotify-'));
+  const fd = inotifyInit1(O_NONBLOCK);
+  assert.ok(inotifyAddWatch(fd, dir, IN_CREATE) > 0);
+  const ctx = AsyncContext.create({ mode: 'signal' });
+  let seen = 0;
+  try {
+    ctx.setEventHandler(fd, Events.IN, () => { seen++; drain(fd); });
+    await fsp.writeFile(join(dir, 'a'), '');
+    await until(() => seen === 1);
+    await fsp.writeFile(join(dir, 'b'), '');
+    await until(() => seen === 2); // a second file, after the drain
+  } finally {
+    ctx.close();
+    close(fd);
+    await fsp.rm(dir, { recursive: true });
+  }
 });
 
 test('fs, child_process and loopback networking keep working under a 0.1 ms signal timer', async () => {
