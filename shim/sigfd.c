@@ -24,9 +24,9 @@ static int fd_set_owner(int fd, int type, pid_t pid) {
   return sys_fcntl_setown_ex(fd, type, pid);
 }
 
-/* EPERM as epoll_ctl's for a regular file or a directory (always "ready").
- * EOPNOTSUPP for a file that ignores O_ASYNC: registered, it would never
- * be reported after its first poll check. */
+/* EPERM, as epoll_ctl's, for a file that cannot be polled (always "ready":
+ * it would be reported without end). EOPNOTSUPP for a file that ignores
+ * O_ASYNC: only the poll checks would ever see it ready. */
 static int fd_check_signalling(int fd) {
   int kind = sys_fd_kind(fd);
   if (kind == SYS_FD_NOT_POLLABLE)

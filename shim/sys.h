@@ -66,13 +66,15 @@ int sys_fcntl_setsig(int fd, int signo);
 int sys_fcntl_getown_ex(int fd, int *type, int *pid); /* -ENOTSUP without F_GETOWN_EX */
 int sys_fcntl_setown_ex(int fd, int type, int pid);
 
-/* What signal mode can do with a file (fstat, and an anonymous inode's
- * name). O_ASYNC is accepted on any file but raises signals only where the
- * file has a fasync operation; the silent ones named here are those known to
- * lack it. An anonymous inode of another name counts as signalling. */
+/* What signal mode can do with a file. Pollable means what epoll accepts:
+ * the file has a poll operation. O_ASYNC is accepted on any file but raises
+ * signals only where the file has a fasync operation too; the silent ones
+ * below are those known to lack it. FIFOs, sockets, character devices and
+ * anonymous inodes of other names count as signalling. */
 #define SYS_FD_SIGNALS 0      /* pollable, and O_ASYNC raises signals */
-#define SYS_FD_NOT_POLLABLE 1 /* a regular file or a directory */
-#define SYS_FD_SILENT 2       /* eventfd, timerfd, signalfd, epoll, pidfd, io_uring, userfaultfd */
+#define SYS_FD_NOT_POLLABLE 1 /* no poll operation: a disk file, a directory, /dev/null */
+#define SYS_FD_SILENT 2       /* eventfd, timerfd, signalfd, epoll, pidfd, io_uring,
+                                 userfaultfd; a pollable procfs or sysfs file */
 int sys_fd_kind(int fd);
 
 /* time and threads */

@@ -138,16 +138,34 @@ static int anon_inode_is_silent(int fd) {
   return 0;
 }
 
+/* 1 if the file has a poll operation, asked of epoll itself, which refuses
+ * (EPERM) exactly the files without one. */
+static int file_is_pollable(int fd) {
+  int epfd = epoll_create1(EPOLL_CLOEXEC);
+  if (epfd < 0)
+    return -errno;
+  struct epoll_event ev = {.events = 0};
+  int rc = epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) == 0 ? 1 : -errno;
+  close(epfd); /* takes the probe's entry with it */
+  return rc == -EPERM ? 0 : rc;
+}
+
 int sys_fd_kind(int fd) {
   struct stat st;
   if (fstat(fd, &st) != 0)
     return -errno;
-  if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
-    return SYS_FD_NOT_POLLABLE;
+  if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+    return SYS_FD_SIGNALS;
   /* Anonymous inodes have no file type bits. */
-  if ((st.st_mode & S_IFMT) == 0 && anon_inode_is_silent(fd))
-    return SYS_FD_SILENT;
-  return SYS_FD_SIGNALS;
+  if ((st.st_mode & S_IFMT) == 0)
+    return anon_inode_is_silent(fd) ? SYS_FD_SILENT : SYS_FD_SIGNALS;
+  /* Devices, disk files, directories: some can be polled, most cannot. */
+  int pollable = file_is_pollable(fd);
+  if (pollable <= 0)
+    return pollable < 0 ? pollable : SYS_FD_NOT_POLLABLE;
+  /* Ttys and input devices signal; files that poll (procfs, sysfs and
+   * cgroup files) have no fasync. */
+  return S_ISCHR(st.st_mode) ? SYS_FD_SIGNALS : SYS_FD_SILENT;
 }
 
 int64_t sys_clock_ns(void) {

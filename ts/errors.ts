@@ -43,7 +43,7 @@ export function errnoError(negErrno: number, syscall: string, subject: string): 
   const detail = { errno, syscall };
   switch (errno) {
     case Errno.EBADF: return new EvwheelError('ERR_BAD_FD', `${subject}: not an open file descriptor (EBADF)`, detail);
-    case Errno.EPERM: return new EvwheelError('ERR_FD_NOT_POLLABLE', `${subject}: the file descriptor does not support readiness notification (EPERM; regular files and directories never block)`, detail);
+    case Errno.EPERM: return new EvwheelError('ERR_FD_NOT_POLLABLE', `${subject}: the file descriptor does not support readiness notification (EPERM: its file cannot be polled, as disk files, directories and /dev/null cannot; they never block)`, detail);
     case Errno.EEXIST: return new EvwheelError('ERR_HANDLER_EXISTS', `${subject}: the file descriptor already has a handler in this process`, detail);
     case Errno.ENOENT: return new EvwheelError('ERR_HANDLER_NOT_FOUND', `${subject}: no such handler (ENOENT)`, detail);
     case Errno.ENOSYS: case Errno.EOPNOTSUPP: return new EvwheelError('ERR_NOT_SUPPORTED', `${subject}: not supported by this kernel (${name})`, detail);

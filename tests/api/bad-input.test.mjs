@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { closeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { AsyncContext, Events, EvwheelError, addTimer, setEventHandler } from 'evwheel';
 import { MODES, closeAll, closeFd, pipe, regularFileFd } from './support.mjs';
 
@@ -48,6 +48,16 @@ for (const mode of MODES) {
 
   test('regular file', () => {
     const fd = regularFileFd();
+    try {
+      throwsCode(() => ctx.setEventHandler(fd, Events.IN, noop), 'ERR_FD_NOT_POLLABLE');
+      unchanged();
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  test('/dev/null (a device that cannot be polled): ERR_FD_NOT_POLLABLE in every mode', () => {
+    const fd = openSync('/dev/null', 'r');
     try {
       throwsCode(() => ctx.setEventHandler(fd, Events.IN, noop), 'ERR_FD_NOT_POLLABLE');
       unchanged();

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
-import { readFileSync, promises as fsp } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, writeSync, promises as fsp } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +109,46 @@ test('an eventfd, a timerfd or an epoll fd raises no signal: ERR_NOT_SUPPORTED, 
     ctx.close();
     other.close();
     for (const fd of fds) close(fd);
+  }
+});
+
+test('a procfs file that can be polled but raises no signal: ERR_NOT_SUPPORTED; thread mode watches it', () => {
+  const fd = openSync('/proc/self/mounts', 'r');
+  const ctx = AsyncContext.create({ mode: 'signal' });
+  const other = AsyncContext.create({ mode: 'thread' });
+  try {
+    assert.throws(() => ctx.setEventHandler(fd, Events.IN, () => {}), (e) => e.code === 'ERR_NOT_SUPPORTED' && /procfs/.test(e.message));
+    assert.is(fcntl(fd, F_GETSIG, 0), 0, 'untouched');
+    other.setEventHandler(fd, Events.IN, () => {}).remove();
+  } finally {
+    ctx.close();
+    other.close();
+    closeSync(fd);
+  }
+});
+
+test('a pseudo-terminal (a character device that polls and signals) is watched', async () => {
+  const posixOpenpt = libc.func('int posix_openpt(int flags)');
+  const grantpt = libc.func('int grantpt(int fd)');
+  const unlockpt = libc.func('int unlockpt(int fd)');
+  const ptsname = libc.func('const char *ptsname(int fd)');
+  const close = libc.func('int close(int fd)');
+  const O_RDWR = 2, O_NOCTTY = 0o400, O_NONBLOCK = 0o4000;
+  const master = posixOpenpt(O_RDWR | O_NOCTTY | O_NONBLOCK);
+  assert.ok(master >= 0 && grantpt(master) === 0 && unlockpt(master) === 0);
+  const slave = openSync(ptsname(master), constants.O_RDWR | constants.O_NOCTTY);
+  const ctx = AsyncContext.create({ mode: 'signal' });
+  let seen = 0;
+  try {
+    ctx.setEventHandler(master, Events.IN, () => { seen++; drain(master); });
+    writeSync(slave, 'a\n');
+    await until(() => seen === 1);
+    writeSync(slave, 'b\n');
+    await until(() => seen === 2); // again after the drain
+  } finally {
+    ctx.close();
+    closeSync(slave);
+    close(master);
   }
 });
 
