@@ -11,6 +11,7 @@ import { closeAll, drain, pipe, until, writeBytes } from './support.mjs';
 
 const libc = koffi.load('libc.so.6');
 const fcntl = libc.func('int fcntl(int fd, int cmd, int arg)');
+const close = libc.func('int close(int fd)');
 const F_GETFL = 3;
 const F_GETSIG = 11;
 const O_ASYNC = 0o20000;
@@ -89,7 +90,6 @@ test('an eventfd, a timerfd or an epoll fd raises no signal: ERR_NOT_SUPPORTED, 
   const eventfd = libc.func('int eventfd(unsigned int count, int flags)');
   const timerfdCreate = libc.func('int timerfd_create(int clockid, int flags)');
   const epollCreate1 = libc.func('int epoll_create1(int flags)');
-  const close = libc.func('int close(int fd)');
   const CLOCK_MONOTONIC = 1;
   const fds = [eventfd(0, 0), timerfdCreate(CLOCK_MONOTONIC, 0), epollCreate1(0)];
   const ctx = AsyncContext.create({ mode: 'signal' });
@@ -132,7 +132,6 @@ test('a pseudo-terminal (a character device that polls and signals) is watched',
   const grantpt = libc.func('int grantpt(int fd)');
   const unlockpt = libc.func('int unlockpt(int fd)');
   const ptsname = libc.func('const char *ptsname(int fd)');
-  const close = libc.func('int close(int fd)');
   const O_RDWR = 2, O_NOCTTY = 0o400, O_NONBLOCK = 0o4000;
   const master = posixOpenpt(O_RDWR | O_NOCTTY | O_NONBLOCK);
   assert.ok(master >= 0 && grantpt(master) === 0 && unlockpt(master) === 0);
@@ -156,7 +155,6 @@ test('a pseudo-terminal (a character device that polls and signals) is watched',
 test('an inotify fd, an anonymous inode that does raise signals, is watched', async () => {
   const inotifyInit1 = libc.func('int inotify_init1(int flags)');
   const inotifyAddWatch = libc.func('int inotify_add_watch(int fd, const char *path, uint32_t mask)');
-  const close = libc.func('int close(int fd)');
   const O_NONBLOCK = 0o4000;
   const IN_CREATE = 0x100;
   const dir = await fsp.mkdtemp(join(tmpdir(), 'evwheel-inotify-'));
