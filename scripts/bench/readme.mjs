@@ -6,7 +6,7 @@ const START = '<!-- bench:start (written by npm run bench) -->';
 const END = '<!-- bench:end -->';
 
 const LABELS = {
-  timers: "**Timers: schedule + cancel** (intervals 1 s to 1 h, never firing). \"The wheel alone\" calls the core's Wasm exports directly, without the Timer objects of the API; \"a bare object\" allocates a plain object of a Timer's size per pair and keeps it the same way, with no clock or wheel: what V8 charges any API that returns an object per timer. \"A clock read\" is the \`performance.now()\` every addTimer makes.",
+  timers: "**Timers: schedule + cancel** (intervals 1 s to 1 h, never firing). \"The wheel alone\" calls the core's Wasm exports directly, without the Timer objects of the API; \"a bare object\" allocates a plain object of a Timer's size per pair and keeps it the same way, with no clock or wheel: what V8 charges any API that returns an object per timer. \"A clock read\" is the \`performance.now()\` every addTimer makes. GC pauses are the collector's pauses on the JS thread (\`PerformanceObserver\` 'gc' entries) that fell inside each contender's samples, per pair, median over samples.",
   precision: "**Timer precision** over 2 s, the same measures for every timer. Lateness: each expiration against the schedule the timer was asked for (start + k × interval); a callback covering several coalesced expirations counts each, the oldest the latest; `setInterval` restarts each interval from its own callback, so its ticks drift behind that schedule, and lateness counts the drift. Jitter leaves drift out: each interval between callbacks against its nominal length. Callbacks and the expirations they covered, against the schedule's count.",
   'round trip': '**Round trip**: a native thread writes one byte to a pipe and waits for the echo on a second pipe (`scripts/bench/native/pinger.c`, built on demand, not part of the package); the contender reads it and echoes it. The reference is `net.Socket` with `\'data\'` events, as users write it; `onread` is its lightest JS path (no stream, one reused buffer); evwheel reads its doorbell in C and calls JS from there (`napi_make_callback`). `epoll (npm)` is the `epoll` package, a dev dependency built by node-gyp (its rows say "not available" when its addon did not build). Distribution: [docs/bench/roundtrip.svg](docs/bench/roundtrip.svg).',
   throughput: "**Throughput**: a native thread sprays single bytes round-robin across 1,000 pipes for 1 s; the callbacks drain them, like libuv, with one `read` per readiness unless it fills the 64 KiB buffer (evwheel's and the epoll package's through koffi, libuv's in C).",
@@ -30,6 +30,7 @@ function status(byName) {
   const epoll = rt['epoll (npm)'];
   const cpu = (r) => `${Math.round(r.cpuUsPerRoundTrip)} µs`;
   const scaleRatio = t[1e6].evwheelNs / t[1e3].evwheelNs;
+  const gcFreeRatio = (t[1e6].evwheelNs - t[1e6].evwheelGcNs) / (t[1e3].evwheelNs - t[1e3].evwheelGcNs);
   const p99Half = (mode) => p[`evwheel ${mode} 1 ms`].p99 <= p[`setInterval 1 ms (beside ${mode})`].p99 / 2;
   const beside = (mode) => p[`setInterval 1 ms (beside ${mode})`];
   const alloc = (ready) => s.allocation.find((a) => a.ready === ready);
@@ -47,14 +48,19 @@ function status(byName) {
     `  ${verdict(t[1e6].speedup >= 5)} at 1e6). Per pair, 1e6 costs ${x(scaleRatio, 2)} what 1e3 does (target 1.5×: ${verdict(scaleRatio <= 1.5)}). The wheel does`,
     ...(t[1e6].coreNs > 1.2 * t[1e3].coreNs ? [
       `  O(1) work per timer, yet alone it goes from ${Math.round(t[1e3].coreNs)} to ${Math.round(t[1e6].coreNs)} ns per pair: a million 64-byte records do not fit in`,
-      `  cache. Most of the growth is the garbage collector moving a million live objects, which any API that`,
+      `  cache.`,
     ] : [
-      `  O(1) work per timer, and alone it costs ${Math.round(t[1e3].coreNs)} ns per pair at 1e3 and ${Math.round(t[1e6].coreNs)} at 1e6. The growth is the`,
-      `  garbage collector moving a million live objects, which any API that`,
+      `  O(1) work per timer, and alone it costs ${Math.round(t[1e3].coreNs)} ns per pair at 1e3 and ${Math.round(t[1e6].coreNs)} at 1e6.`,
     ]),
-    `  returns one per timer pays: a bare four-field object, kept the same way, goes from ${Math.round(t[1e3].bareNs)} to ${Math.round(t[1e6].bareNs)} ns per pair`,
-    `  (Node's own cost grows ${x(t[1e6].nodeNs / t[1e3].nodeNs, 2)}). A Timer is that 56-byte object and nothing else on the JS heap (its interval`,
-    `  lives in the core), and ${Math.round(t[1e3].clockNs)} ns of each pair is the clock read (\`performance.now()\` on this VM), which makes a`,
+    `  The garbage collector's pauses, measured during evwheel's samples, come to ${Math.round(t[1e3].evwheelGcNs)} ns per pair at 1e3 and`,
+    `  ${Math.round(t[1e6].evwheelGcNs)} at 1e6 (Node's: ${Math.round(t[1e3].nodeGcNs)} and ${Math.round(t[1e6].nodeGcNs)}); without them, 1e6 costs ${x(gcFreeRatio, 2)} what 1e3 does, the rest`,
+    `  of the growth being memory a million timers do not keep in cache (the wheel's records above, and each Timer`,
+    `  object read again by remove()). The collector moves a million live objects, which any API that returns one`,
+    `  per timer pays: a bare four-field object, kept the same way, goes from ${Math.round(t[1e3].bareNs)} to ${Math.round(t[1e6].bareNs)} ns per pair`,
+    `  (Node's own cost grows ${x(t[1e6].nodeNs / t[1e3].nodeNs, 2)}). A Timer is that 56-byte`,
+    `  object and nothing else on the JS heap (its interval lives in the core). Object literals, which V8 can allocate`,
+    `  straight into the old generation once they survive, were tried for Timers (2026-11-22) and were no faster at 1e6:`,
+    `  giving each one the Timer prototype costs about 60 ns. ${Math.round(t[1e3].clockNs)} ns of each pair is the clock read (\`performance.now()\` on this VM), which makes a`,
     `  deadline exact from the call where Node's count from the loop's cached time.`,
     `- Precision: the 1 ms timer's lateness p99 is ${us(p['evwheel thread 1 ms'].p99)} (thread) and ${us(p['evwheel signal 1 ms'].p99)} (signal) against`,
     `  \`setInterval\`'s ${us(beside('thread').p99)} and ${us(beside('signal').p99)} (target half: ${verdict(p99Half('thread'))} in thread mode, ${verdict(p99Half('signal'))} in signal mode), most of`,

@@ -3,6 +3,7 @@
 // schedules all N, then cancels all N.
 import { AsyncContext } from 'evwheel';
 import { bareCore } from './core.mjs';
+import { gcPauses } from './gc.mjs';
 import { interleave, median, table } from './harness.mjs';
 
 function intervals(n, seed = 1) {
@@ -61,6 +62,7 @@ export async function timersBench({ quick }) {
   const rounds = quick ? 3 : 7;
   const noop = () => {};
   const results = [];
+  const gc = gcPauses();
   coreAlone(intervals(1e4), 1e4, 10, 3); // lets V8 tier the wheel's Wasm up before the first size
   for (const n of sizes) {
     const iv = intervals(n);
@@ -71,10 +73,14 @@ export async function timersBench({ quick }) {
     const reps = Math.max(1, Math.round(1e5 / n));
     // After a sample (untimed) the handles are dropped: left in the shared array, one contender's
     // cancelled timers would stay reachable into the other's sample, whose scavenges would copy them.
-    const perPair = (fn) => () => {
+    // Each sample's window is kept, the warm-up's included, to find its GC pauses afterwards.
+    const windows = { node: [], evwheel: [] };
+    const perPair = (fn, name) => () => {
+      const from = perf.now();
       const t0 = process.hrtime.bigint();
       for (let rep = 0; rep < reps; rep++) fn();
       const ns = Number(process.hrtime.bigint() - t0) / (n * reps);
+      windows[name]?.push([from, perf.now()]);
       handles.fill(undefined);
       return ns;
     };
@@ -82,11 +88,11 @@ export async function timersBench({ quick }) {
       node: perPair(() => {
         for (let i = 0; i < n; i++) handles[i] = setTimeout(noop, iv[i]);
         for (let i = 0; i < n; i++) clearTimeout(handles[i]);
-      }),
+      }, 'node'),
       evwheel: perPair(() => {
         for (let i = 0; i < n; i++) handles[i] = ctx.addTimer(iv[i], noop);
         for (let i = 0; i < n; i++) handles[i].remove();
-      }),
+      }, 'evwheel'),
       clock: perPair(() => {
         for (let i = 0; i < n; i++) clockCell[0] = perf.now();
       }),
@@ -96,12 +102,16 @@ export async function timersBench({ quick }) {
       }),
     }, rounds);
     ctx.close();
+    await gc.settle();
+    const gcNs = (name) => median(windows[name].slice(1).map(([from, to]) => (gc.within(from, to) * 1e6) / (n * reps)));
     const coreNs = coreAlone(iv, n, reps, rounds);
-    results.push({ n, nodeNs: r.node.median, evwheelNs: r.evwheel.median, speedup: r.node.median / r.evwheel.median, coreNs, clockNs: r.clock.median, bareNs: r.bare.median });
+    results.push({ n, nodeNs: r.node.median, evwheelNs: r.evwheel.median, speedup: r.node.median / r.evwheel.median,
+      nodeGcNs: gcNs('node'), evwheelGcNs: gcNs('evwheel'), coreNs, clockNs: r.clock.median, bareNs: r.bare.median });
   }
+  gc.stop();
   const md = table(
-    ['timers', 'setTimeout + clearTimeout (ns/pair)', 'evwheel addTimer + remove (ns/pair)', 'evwheel speed-up (target ≥ 5× at 1e5, 1e6)', 'of which the wheel alone (ns/pair)', 'a clock read per pair (ns)', 'a bare object per pair (ns)'],
-    results.map((r) => [r.n.toExponential(0).replace('+', ''), r.nodeNs.toFixed(0), r.evwheelNs.toFixed(0), `${r.speedup.toFixed(2)}×`, r.coreNs.toFixed(0), r.clockNs.toFixed(0), r.bareNs.toFixed(0)]),
+    ['timers', 'setTimeout + clearTimeout (ns/pair)', 'evwheel addTimer + remove (ns/pair)', 'evwheel speed-up (target ≥ 5× at 1e5, 1e6)', 'GC pauses in Node\'s / evwheel\'s (ns/pair)', 'of which the wheel alone (ns/pair)', 'a clock read per pair (ns)', 'a bare object per pair (ns)'],
+    results.map((r) => [r.n.toExponential(0).replace('+', ''), r.nodeNs.toFixed(0), r.evwheelNs.toFixed(0), `${r.speedup.toFixed(2)}×`, `${r.nodeGcNs.toFixed(0)} / ${r.evwheelGcNs.toFixed(0)}`, r.coreNs.toFixed(0), r.clockNs.toFixed(0), r.bareNs.toFixed(0)]),
   );
   return { name: 'timers', results, md };
 }
