@@ -11,13 +11,15 @@ export function gcPauses() {
   observer.observe({ entryTypes: ['gc'] });
   return {
     /** Resolves once the entries of collections so far have been observed. */
-    settle: () => new Promise((resolve) => setTimeout(resolve, 20)),
+    settle: () => new Promise((resolve) => setTimeout(resolve, 50)),
     /** Milliseconds of pauses inside [from, to] (performance.now() times). */
     within(from, to) {
       let ms = 0;
       for (const [start, end] of pauses) ms += Math.max(0, Math.min(end, to) - Math.max(start, from));
       return ms;
     },
+    /** Whether any pause overlapped [from, to], even by an instant. */
+    touches: (from, to) => pauses.some(([start, end]) => start <= to && end >= from),
     stop: () => observer.disconnect(),
   };
 }

@@ -5,12 +5,13 @@
 // sections left resident do not absorb their RSS; every handler shares one callback, so that the
 // JS heap counts evwheel's objects and not the benchmark's closures.
 import { spawnSync } from 'node:child_process';
-import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { AsyncContext, Events } from 'evwheel';
 import { bareCore } from './core.mjs';
+import { gcPauses } from './gc.mjs';
 import { median, table } from './harness.mjs';
 import { nativePeers } from './native.mjs';
 
@@ -98,9 +99,7 @@ async function allocationPerPoll(n, ready, quick) {
   const count = () => { deliveries++; };
   for (const [r, w] of pipes) { ctx.setEventHandler(r, Events.IN, count); n.write(w, new Uint8Array([1]), 1); }
   for (let i = 0; i < 20_000; i++) ctx.poll(); // warm up
-  const collections = [];
-  const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) collections.push([e.startTime, e.startTime + e.duration]); });
-  observer.observe({ entryTypes: ['gc'] });
+  const collections = gcPauses();
   const used = () => getHeapStatistics().used_heap_size;
   const batches = [];
   const polls = 10_000;
@@ -113,9 +112,9 @@ async function allocationPerPoll(n, ready, quick) {
     batches.push({ t0, t1: performance.now(), bytes: (after - before) / polls });
   }
   const deliveriesPerPoll = (deliveries - start) / (batches.length * polls);
-  await new Promise((resolve) => setTimeout(resolve, 50)); // the observer's entries come on a later turn
-  observer.disconnect();
-  const clean = batches.filter(({ t0, t1 }) => !collections.some(([s, e]) => s <= t1 && e >= t0)).map((b) => b.bytes);
+  await collections.settle();
+  collections.stop();
+  const clean = batches.filter(({ t0, t1 }) => !collections.touches(t0, t1)).map((b) => b.bytes);
   ctx.close();
   for (const [r, w] of pipes) { n.close(r); n.close(w); }
   return { ready, bytesPerPoll: clean.length ? median(clean) : NaN, cleanBatches: clean.length, deliveriesPerPoll };
