@@ -25,15 +25,10 @@ static int fd_set_owner(int fd, int type, pid_t pid) {
 }
 
 /* EPERM, as epoll_ctl's, for a file that cannot be polled (always "ready":
- * it would be reported without end). EOPNOTSUPP for a file that ignores
- * O_ASYNC: only the poll checks would ever see it ready. */
-static int fd_check_signalling(int fd) {
-  int kind = sys_fd_kind(fd);
-  if (kind == SYS_FD_NOT_POLLABLE)
-    return -EPERM;
-  if (kind == SYS_FD_SILENT)
-    return -EOPNOTSUPP;
-  return kind < 0 ? kind : 0;
+ * it would be reported without end). */
+static int fd_check_pollable(int fd) {
+  int pollable = sys_fd_pollable(fd);
+  return pollable < 0 ? pollable : pollable ? 0 : -EPERM;
 }
 
 static int fd_save(struct sig_fd *entry) {
@@ -60,22 +55,47 @@ static int loop_delivers(const evw_loop *loop, uint32_t events) {
   return loop->sig.started && sigpoll_wanted(events);
 }
 
-/* Signal and owner first, O_ASYNC last: the first signal already goes to
- * the right thread with the right number. */
+static void mark_armed(struct sig_fd *entry, int on) {
+  entry->armed = on;
+  entry->reported = 0;
+}
+
+/* Linux keeps O_ASYNC only on a file with a fasync operation (fcntl leaves
+ * the bit to it) and ignores it silently on any other: eventfd, timerfd,
+ * epoll, pidfd, /dev/kmsg, pollable procfs and sysfs files. There only the
+ * poll checks would ever see the fd ready: EOPNOTSUPP. Reading the bit back
+ * asks the kernel itself, for any kind of file, with or without /proc. */
+static int fd_async_sticks(int fd, int flags) {
+  int rc = sys_fcntl_setfl(fd, flags | SYS_O_ASYNC);
+  if (rc == 0)
+    rc = sys_fcntl_getfl(fd);
+  return rc < 0 ? rc : (rc & SYS_O_ASYNC) ? 0 : -EOPNOTSUPP;
+}
+
+/* No owner while O_ASYNC is tried, so that nothing is signalled; then the
+ * signal, and the owner last: the first signal goes to the right thread
+ * with the right number, and only while the loop delivers (its handler is
+ * installed). */
 static int fd_take(const evw_loop *loop, struct sig_fd *entry) {
-  int rc = sys_fcntl_setsig(entry->fd, loop->sig.signo);
-  if (rc < 0)
-    return rc;
-  rc = fd_set_owner(entry->fd, SYS_F_OWNER_TID, loop->owner_tid);
-  return rc < 0 ? rc : sigfd_set_armed(entry, loop_delivers(loop, entry->events));
+  int on = loop_delivers(loop, entry->events);
+  int rc = fd_set_owner(entry->fd, SYS_F_OWNER_TID, 0);
+  if (rc == 0)
+    rc = fd_async_sticks(entry->fd, entry->saved_flags);
+  if (rc == 0 && !on)
+    rc = sys_fcntl_setfl(entry->fd, entry->saved_flags & ~SYS_O_ASYNC);
+  if (rc == 0)
+    rc = sys_fcntl_setsig(entry->fd, loop->sig.signo);
+  if (rc == 0)
+    rc = fd_set_owner(entry->fd, SYS_F_OWNER_TID, loop->owner_tid);
+  if (rc == 0)
+    mark_armed(entry, on);
+  return rc;
 }
 
 int sigfd_set_armed(struct sig_fd *entry, int on) {
   int rc = fd_set_async(entry->fd, on);
-  if (rc == 0) {
-    entry->armed = on;
-    entry->reported = 0;
-  }
+  if (rc == 0)
+    mark_armed(entry, on);
   return rc;
 }
 
@@ -147,7 +167,7 @@ static void sigfd_check_ready(evw_loop *loop, const struct sig_fd *entry) {
 /* The signal handler reads the fd table (sigfd_lookup): the owning
  * thread changes it, and an fd's O_ASYNC, only with the signal blocked. */
 static int sigfd_add_blocked(evw_loop *loop, int fd, uint32_t events, uint32_t seq) {
-  int rc = fd_check_signalling(fd);
+  int rc = fd_check_pollable(fd);
   if (rc == 0)
     rc = sigfd_reserve(loop, fd);
   if (rc < 0)

@@ -66,16 +66,9 @@ int sys_fcntl_setsig(int fd, int signo);
 int sys_fcntl_getown_ex(int fd, int *type, int *pid); /* -ENOTSUP without F_GETOWN_EX */
 int sys_fcntl_setown_ex(int fd, int type, int pid);
 
-/* What signal mode can do with a file. Pollable means what epoll accepts:
- * the file has a poll operation. O_ASYNC is accepted on any file but raises
- * signals only where the file has a fasync operation too; the silent ones
- * below are those known to lack it. FIFOs, sockets, character devices and
- * anonymous inodes of other names count as signalling. */
-#define SYS_FD_SIGNALS 0      /* pollable, and O_ASYNC raises signals */
-#define SYS_FD_NOT_POLLABLE 1 /* no poll operation: a disk file, a directory, /dev/null */
-#define SYS_FD_SILENT 2       /* eventfd, timerfd, signalfd, epoll, pidfd, io_uring,
-                                 userfaultfd; a pollable procfs or sysfs file */
-int sys_fd_kind(int fd);
+/* 1 if epoll accepts the file (it has a poll operation), 0 if it refuses
+ * it (EPERM: a disk file, a directory, /dev/null), or -errno. */
+int sys_fd_pollable(int fd);
 
 /* time and threads */
 int64_t sys_clock_ns(void); /* absolute CLOCK_MONOTONIC */

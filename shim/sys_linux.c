@@ -5,7 +5,6 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -115,29 +114,6 @@ int sys_fcntl_setown_ex(int fd, int type, int pid) {
   return rc_of(fcntl(fd, F_SETOWN_EX, &owner));
 }
 
-/* Anonymous inodes whose file has no fasync operation, by the name
- * /proc/self/fd gives them. Others (inotify, fanotify, perf events, RDMA
- * completion channels...) do signal. */
-static const char *const silent_anon_inodes[] = {
-    "anon_inode:[eventfd]", "anon_inode:[timerfd]", "anon_inode:[signalfd]",
-    "anon_inode:[eventpoll]", "anon_inode:[pidfd]", "anon_inode:[io_uring]",
-    "anon_inode:[userfaultfd]",
-};
-
-/* Without /proc the name is unknown: the fd is taken to signal. */
-static int anon_inode_is_silent(int fd) {
-  char path[32], name[64];
-  snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-  ssize_t n = readlink(path, name, sizeof name - 1);
-  if (n < 0)
-    return 0;
-  name[n] = '\0';
-  for (size_t i = 0; i < sizeof silent_anon_inodes / sizeof *silent_anon_inodes; i++)
-    if (strcmp(name, silent_anon_inodes[i]) == 0)
-      return 1;
-  return 0;
-}
-
 /* 1 if the file has a poll operation, asked of epoll itself, which refuses
  * (EPERM) exactly the files without one. */
 static int file_is_pollable(int fd) {
@@ -150,22 +126,15 @@ static int file_is_pollable(int fd) {
   return rc == -EPERM ? 0 : rc;
 }
 
-int sys_fd_kind(int fd) {
+/* FIFOs and sockets always poll; other files (devices, disk files,
+ * directories, anonymous inodes) are asked of epoll. */
+int sys_fd_pollable(int fd) {
   struct stat st;
   if (fstat(fd, &st) != 0)
     return -errno;
   if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
-    return SYS_FD_SIGNALS;
-  /* Anonymous inodes have no file type bits. */
-  if ((st.st_mode & S_IFMT) == 0)
-    return anon_inode_is_silent(fd) ? SYS_FD_SILENT : SYS_FD_SIGNALS;
-  /* Devices, disk files, directories: some can be polled, most cannot. */
-  int pollable = file_is_pollable(fd);
-  if (pollable <= 0)
-    return pollable < 0 ? pollable : SYS_FD_NOT_POLLABLE;
-  /* Ttys and input devices signal; files that poll (procfs, sysfs and
-   * cgroup files) have no fasync. */
-  return S_ISCHR(st.st_mode) ? SYS_FD_SIGNALS : SYS_FD_SILENT;
+    return 1;
+  return file_is_pollable(fd);
 }
 
 int64_t sys_clock_ns(void) {

@@ -100,11 +100,18 @@ int sys_fcntl_getfl(int fd) {
   return sim_syscall_return(f ? f->fl : -EBADF);
 }
 
+static int sim_file_has_fasync(const struct sim_file *f) {
+  return f->kind == SIM_PIPE_R || f->kind == SIM_PIPE_W;
+}
+
 int sys_fcntl_setfl(int fd, int flags) {
   struct sim_file *f = sim_file(fd);
   if (f == NULL)
     return sim_syscall_return(-EBADF);
-  f->fl = (f->fl & ~SIM_O_CHANGEABLE) | (flags & SIM_O_CHANGEABLE);
+  /* As Linux's setfl, which leaves O_ASYNC to the file's fasync operation:
+   * of the simulated files only pipes have one; others ignore it silently. */
+  int changeable = sim_file_has_fasync(f) ? SIM_O_CHANGEABLE : SIM_O_CHANGEABLE & ~SYS_O_ASYNC;
+  f->fl = (f->fl & ~changeable) | (flags & changeable);
   return sim_syscall_return(0);
 }
 
@@ -143,13 +150,9 @@ int sys_fcntl_setown_ex(int fd, int type, int pid) {
   return sim_syscall_return(0);
 }
 
-/* Only pipes have a fasync operation among the simulated files, as on Linux. */
-int sys_fd_kind(int fd) {
-  const struct sim_file *f = sim_file(fd);
-  if (f == NULL)
-    return sim_syscall_return(-EBADF);
-  int pipe = f->kind == SIM_PIPE_R || f->kind == SIM_PIPE_W;
-  return sim_syscall_return(pipe ? SYS_FD_SIGNALS : SYS_FD_SILENT);
+/* Every simulated file has a poll operation. */
+int sys_fd_pollable(int fd) {
+  return sim_syscall_return(sim_file(fd) != NULL ? 1 : -EBADF);
 }
 
 int64_t sys_clock_ns(void) { return sim_now_ns(); }

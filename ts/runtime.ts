@@ -449,7 +449,7 @@ export class Runtime {
 /** The shim's refusal to register an fd. */
 function fdAddError(loop: Loop, rc: number, fd: number): EvwheelError {
   if (loop.kind === 'signal' && rc === -Errno.EOPNOTSUPP) {
-    return new EvwheelError('ERR_NOT_SUPPORTED', `fd ${fd}: its kind of file (eventfd, timerfd, signalfd, epoll, pidfd, io_uring, userfaultfd, a procfs or sysfs file) ignores O_ASYNC, so signal mode would never see it become ready; watch it in thread or poll mode`, { errno: -rc, syscall: 'fcntl' });
+    return new EvwheelError('ERR_NOT_SUPPORTED', `fd ${fd}: the kernel ignores O_ASYNC on this kind of file (it has no fasync operation: eventfd, timerfd, signalfd, epoll, pidfd, /dev/kmsg, a procfs or sysfs file...), so signal mode would never see it become ready; watch it in thread or poll mode`, { errno: -rc, syscall: 'fcntl' });
   }
   return errnoError(rc, 'epoll_ctl', `fd ${fd}`);
 }

@@ -127,6 +127,33 @@ test('a procfs file that can be polled but raises no signal: ERR_NOT_SUPPORTED; 
   }
 });
 
+test('a character device that polls but raises no signal (/dev/kmsg): ERR_NOT_SUPPORTED, its owner kept; thread mode watches it', () => {
+  let fd;
+  try {
+    fd = openSync('/dev/kmsg', 'r');
+  } catch (e) {
+    console.log(`  (skipped: /dev/kmsg cannot be opened here: ${e.code})`);
+    return;
+  }
+  const F_SETOWN = 8, F_GETOWN = 9;
+  fcntl(fd, F_SETOWN, process.pid); // an owner of the user's own, which the refusal must leave
+  const flags = fcntl(fd, F_GETFL, 0);
+  const ctx = AsyncContext.create({ mode: 'signal' });
+  const other = AsyncContext.create({ mode: 'thread' });
+  try {
+    assert.throws(() => ctx.setEventHandler(fd, Events.IN, () => {}),
+      (e) => e.code === 'ERR_NOT_SUPPORTED' && /ignores O_ASYNC/.test(e.message) && e.syscall === 'fcntl');
+    assert.is(fcntl(fd, F_GETOWN, 0), process.pid, 'owner restored');
+    assert.is(fcntl(fd, F_GETSIG, 0), 0, 'signal untouched');
+    assert.is(fcntl(fd, F_GETFL, 0), flags, 'flags untouched');
+    other.setEventHandler(fd, Events.IN, () => {}).remove();
+  } finally {
+    ctx.close();
+    other.close();
+    closeSync(fd);
+  }
+});
+
 test('a pseudo-terminal (a character device that polls and signals) is watched', async () => {
   const posixOpenpt = libc.func('int posix_openpt(int flags)');
   const grantpt = libc.func('int grantpt(int fd)');
