@@ -230,7 +230,7 @@ export class Runtime {
     const rc = this.kernel.fdMod(h.place.loop.handle, h.fd, x.handlerEpollEvents(h.slot), x.fdSeq(h.slot));
     if (rc < 0) {
       x.handlerModify(h.slot, before);
-      throw errnoError(rc, 'epoll_ctl', `fd ${h.fd}`);
+      throw errnoError(rc, fdSyscall(h.place.loop, rc, false), `fd ${h.fd}`);
     }
     h.interest = events;
   }
@@ -451,7 +451,18 @@ function fdAddError(loop: Loop, rc: number, fd: number): EvwheelError {
   if (loop.kind === 'signal' && rc === -Errno.EOPNOTSUPP) {
     return new EvwheelError('ERR_NOT_SUPPORTED', `fd ${fd}: the kernel ignores O_ASYNC on this kind of file (it has no fasync operation: eventfd, timerfd, signalfd, epoll, pidfd, /dev/kmsg, a procfs or sysfs file...), so signal mode would never see it become ready; watch it in thread or poll mode`, { errno: -rc, syscall: 'fcntl' });
   }
-  return errnoError(rc, 'epoll_ctl', `fd ${fd}`);
+  return errnoError(rc, fdSyscall(loop, rc, true), `fd ${fd}`);
+}
+
+/**
+ * The system call behind the shim's refusal of an fd, for the error's `syscall`. Every add first
+ * checks the fd with fcntl (F_GETFD); a signal loop has no epoll set, only fcntl calls and the
+ * throwaway epoll set that finds files which cannot be polled (EPERM).
+ */
+function fdSyscall(loop: Loop, rc: number, adding: boolean): string {
+  if (adding && rc === -Errno.EBADF) return 'fcntl';
+  if (loop.kind !== 'signal' || rc === -Errno.EPERM) return 'epoll_ctl';
+  return 'fcntl';
 }
 
 function signalChoiceError(rc: number, requested: number | undefined): EvwheelError {

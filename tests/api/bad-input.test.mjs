@@ -12,6 +12,7 @@ function throwsCode(fn, code) {
   assert.ok(caught, `expected ${code}, nothing was thrown`);
   assert.instance(caught, EvwheelError);
   assert.is(caught.code, code, caught.message);
+  return caught;
 }
 
 for (const mode of MODES) {
@@ -33,7 +34,8 @@ for (const mode of MODES) {
     const [r, w] = pipe();
     closeFd(r);
     closeFd(w);
-    throwsCode(() => ctx.setEventHandler(r, Events.IN, noop), 'ERR_BAD_FD');
+    const e = throwsCode(() => ctx.setEventHandler(r, Events.IN, noop), 'ERR_BAD_FD');
+    assert.is(e.syscall, 'fcntl', 'the F_GETFD check every mode makes first');
     unchanged();
   });
 
@@ -49,7 +51,8 @@ for (const mode of MODES) {
   test('regular file', () => {
     const fd = regularFileFd();
     try {
-      throwsCode(() => ctx.setEventHandler(fd, Events.IN, noop), 'ERR_FD_NOT_POLLABLE');
+      const e = throwsCode(() => ctx.setEventHandler(fd, Events.IN, noop), 'ERR_FD_NOT_POLLABLE');
+      assert.is(e.syscall, 'epoll_ctl', 'epoll refuses it (signal mode asks a throwaway epoll set)');
       unchanged();
     } finally {
       closeSync(fd);
