@@ -14,6 +14,8 @@ const fcntl = libc.func('int fcntl(int fd, int cmd, int arg)');
 const close = libc.func('int close(int fd)');
 const F_GETFL = 3;
 const F_GETSIG = 11;
+const F_SETOWN = 8;
+const F_GETOWN = 9;
 const O_ASYNC = 0o20000;
 
 /** Signals this process catches, from /proc (SigCgt is a hex mask, bit n-1 for signal n). */
@@ -96,12 +98,14 @@ test('an eventfd, a timerfd or an epoll fd raises no signal: ERR_NOT_SUPPORTED, 
   const other = AsyncContext.create({ mode: 'thread' });
   try {
     for (const fd of fds) {
+      fcntl(fd, F_SETOWN, process.pid); // the user's own owner: trying O_ASYNC clears it for a moment
       const flags = fcntl(fd, F_GETFL, 0);
       assert.throws(() => ctx.setEventHandler(fd, Events.IN, () => {}),
         (e) => e instanceof EvwheelError && e.code === 'ERR_NOT_SUPPORTED' && /ignores O_ASYNC/.test(e.message) && /thread or poll mode/.test(e.message));
       assert.throws(() => setEventHandler('signal', fd, Events.IN, () => {}), (e) => e.code === 'ERR_NOT_SUPPORTED', 'global too');
       assert.is(fcntl(fd, F_GETFL, 0), flags);
       assert.is(fcntl(fd, F_GETSIG, 0), 0);
+      assert.is(fcntl(fd, F_GETOWN, 0), process.pid, 'owner restored');
       assert.is(ctx.stats().handlers, 0);
       other.setEventHandler(fd, Events.IN, () => {}).remove();
     }
@@ -135,7 +139,6 @@ test('a character device that polls but raises no signal (/dev/kmsg): ERR_NOT_SU
     console.log(`  (skipped: /dev/kmsg cannot be opened here: ${e.code})`);
     return;
   }
-  const F_SETOWN = 8, F_GETOWN = 9;
   fcntl(fd, F_SETOWN, process.pid); // an owner of the user's own, which the refusal must leave
   const flags = fcntl(fd, F_GETFL, 0);
   const ctx = AsyncContext.create({ mode: 'signal' });
