@@ -10,14 +10,17 @@
 #include "sigmask.h"
 #include "sigpoll.h"
 
-static int fd_set_async(int fd, int on) {
-  int flags = sys_fcntl_getfl(fd);
-  if (flags < 0)
-    return flags;
+/* flags: the fd's F_GETFL as it is now. */
+static int fd_set_async_from(int fd, int flags, int on) {
   int wanted = on ? flags | SYS_O_ASYNC : flags & ~SYS_O_ASYNC;
   if (wanted == flags)
     return 0;
   return sys_fcntl_setfl(fd, wanted);
+}
+
+static int fd_set_async(int fd, int on) {
+  int flags = sys_fcntl_getfl(fd);
+  return flags < 0 ? flags : fd_set_async_from(fd, flags, on);
 }
 
 static int fd_set_owner(int fd, int type, pid_t pid) {
@@ -64,12 +67,13 @@ static void mark_armed(struct sig_fd *entry, int on) {
  * the bit to it) and ignores it silently on any other: eventfd, timerfd,
  * epoll, pidfd, /dev/kmsg, pollable procfs and sysfs files. There only the
  * poll checks would ever see the fd ready: EOPNOTSUPP. Reading the bit back
- * asks the kernel itself, for any kind of file, with or without /proc. */
+ * asks the kernel itself, for any kind of file, with or without /proc.
+ * Returns the flags read back, O_ASYNC on. */
 static int fd_async_sticks(int fd, int flags) {
-  int rc = sys_fcntl_setfl(fd, flags | SYS_O_ASYNC);
+  int rc = fd_set_async_from(fd, flags, 1);
   if (rc == 0)
     rc = sys_fcntl_getfl(fd);
-  return rc < 0 ? rc : (rc & SYS_O_ASYNC) ? 0 : -EOPNOTSUPP;
+  return rc < 0 ? rc : (rc & SYS_O_ASYNC) ? rc : -EOPNOTSUPP;
 }
 
 /* No owner while O_ASYNC is tried, so that nothing is signalled; then the
@@ -79,10 +83,8 @@ static int fd_async_sticks(int fd, int flags) {
 static int fd_take(const evw_loop *loop, struct sig_fd *entry) {
   int on = loop_delivers(loop, entry->events);
   int rc = fd_set_owner(entry->fd, SYS_F_OWNER_TID, 0);
-  if (rc == 0)
-    rc = fd_async_sticks(entry->fd, entry->saved_flags);
-  if (rc == 0 && !on)
-    rc = sys_fcntl_setfl(entry->fd, entry->saved_flags & ~SYS_O_ASYNC);
+  int flags = rc < 0 ? rc : fd_async_sticks(entry->fd, entry->saved_flags);
+  rc = flags < 0 ? flags : fd_set_async_from(entry->fd, flags, on);
   if (rc == 0)
     rc = sys_fcntl_setsig(entry->fd, loop->sig.signo);
   if (rc == 0)
