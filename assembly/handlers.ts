@@ -1,4 +1,5 @@
-// The handler table: one 64-byte record per slot, in one block grown by doubling.
+// The handler table: one 64-byte record per slot, in one block grown by doubling, and beside it
+// the wheel's list links, 8 bytes per slot in a block of their own grown with it.
 // A slot is reused through a free list; its generation is what tells a new occupant from an old
 // one (a generational index, as in a slab): TS turns (slot, gen) into the public id, so finding a
 // handler by id is an array index, not a map lookup.
@@ -9,9 +10,10 @@ import { growBlock, nextCapacity, surelyFits } from './memory';
 /**
  * One handler (fd handler or timer). Lives at `handlerBase + slot * sizeof<Handler>`.
  * Invariants:
- * - `flags & STATE_LIVE` ⇔ the slot is in use; a free slot keeps its last `gen` and `wheelNext` links the free list.
+ * - `flags & STATE_LIVE` ⇔ the slot is in use; a free slot keeps its last `gen`, and its wheel
+ *   `next` link (wheelNextOf) links the free list.
  * - `gen` is in [1, GEN_LIMIT) and changes every time the slot is handed out: (slot, gen) names one registration.
- * - `wheelBucket != NONE` ⇔ STATE_IN_WHEEL ⇔ the timer sits in a wheel slot list (wheelPrev/wheelNext).
+ * - `wheelBucket != NONE` ⇔ STATE_IN_WHEEL ⇔ the timer sits in a wheel slot list (its links).
  * - STATE_IN_MISSED ⇔ the handler is linked into its context's missed queue (missedPrev/missedNext),
  *   and then `missedValue` holds the coalesced value (fd bits OR-ed, or timer expirations summed).
  */
@@ -24,12 +26,11 @@ import { growBlock, nextCapacity, surelyFits } from './memory';
   seq: u32;           // fd handlers: registration sequence from the shim (0 until fdSetSeq)
   interest: i32;      // fd handlers: requested epoll bits (0 = paused)
   flags: i32;         // public FLAG_* | internal STATE_*
-  wheelPrev: i32;
-  wheelNext: i32;     // also the free-list link of a free slot
   wheelBucket: i32;   // level * 64 + slot index in the wheel, NONE when not in the wheel
   missedPrev: i32;
   missedNext: i32;
   missedValue: i32;
+  // 8 bytes unused: records stay 64 bytes apart (handlerAt shifts by 6).
 }
 
 /**
@@ -52,6 +53,13 @@ export function setGenerationBase(base: i32): void {
 }
 
 let handlerBase: usize = 0;
+/**
+ * The wheel's doubly linked slot lists, [prev, next] per slot, apart from the records: linking a
+ * timer in or out writes its neighbours' links, and neighbours in a bucket are timers scheduled at
+ * unrelated times, anywhere in the table. A million records (64 MiB) do not stay in cache; their
+ * links (8 MiB) do, which saves a miss to memory on every insert and cancel.
+ */
+let linkBase: usize = 0;
 let handlerCapacity: i32 = 0;
 /** Slots [0, handlerHighMark) have been used at least once; the rest were never handed out. */
 let handlerHighMark: i32 = 0;
@@ -66,6 +74,26 @@ let fdMapCapacity: i32 = 0;
   return changetype<Handler>(handlerBase + (<usize>slot << 6));
 }
 
+// @ts-ignore: decorator
+@inline export function wheelPrevOf(slot: i32): i32 {
+  return load<i32>(linkBase + (<usize>slot << 3));
+}
+
+// @ts-ignore: decorator
+@inline export function wheelNextOf(slot: i32): i32 {
+  return load<i32>(linkBase + (<usize>slot << 3), 4);
+}
+
+// @ts-ignore: decorator
+@inline export function setWheelPrev(slot: i32, prev: i32): void {
+  store<i32>(linkBase + (<usize>slot << 3), prev);
+}
+
+// @ts-ignore: decorator
+@inline export function setWheelNext(slot: i32, next: i32): void {
+  store<i32>(linkBase + (<usize>slot << 3), next, 4);
+}
+
 /** True if `slot` names a live handler. Safe for any i32 (TS may pass stale slots). */
 export function isLiveSlot(slot: i32): bool {
   return slot >= 0 && slot < handlerHighMark && (handlerAt(slot).flags & STATE_LIVE) != 0;
@@ -74,18 +102,20 @@ export function isLiveSlot(slot: i32): bool {
 /** Whether allocateHandler can succeed: a free slot, or room to grow the table. */
 export function canAllocateHandler(): bool {
   if (freeHead != NONE || handlerHighMark < handlerCapacity) return true;
-  return surelyFits(<usize>nextCapacity(handlerCapacity, handlerHighMark + 1, 1024) << 6);
+  const grown = <usize>nextCapacity(handlerCapacity, handlerHighMark + 1, 1024);
+  return surelyFits((grown << 6) + (grown << 3));
 }
 
 /** A fresh live record in a free slot (canAllocateHandler() said so); the caller fills the kind-specific fields. */
 export function allocateHandler(ctx: i32, flags: i32): i32 {
   let slot = freeHead;
   if (slot != NONE) {
-    freeHead = handlerAt(slot).wheelNext;
+    freeHead = wheelNextOf(slot);
   } else {
     if (handlerHighMark == handlerCapacity) {
       const grown = nextCapacity(handlerCapacity, handlerHighMark + 1, 1024);
       handlerBase = growBlock(handlerBase, <usize>handlerCapacity << 6, <usize>grown << 6);
+      linkBase = growBlock(linkBase, <usize>handlerCapacity << 3, <usize>grown << 3);
       handlerCapacity = grown;
     }
     slot = handlerHighMark++;
@@ -100,8 +130,8 @@ export function allocateHandler(ctx: i32, flags: i32): i32 {
   h.seq = 0;
   h.interest = 0;
   h.flags = flags | STATE_LIVE;
-  h.wheelPrev = NONE;
-  h.wheelNext = NONE;
+  setWheelPrev(slot, NONE);
+  setWheelNext(slot, NONE);
   h.wheelBucket = NONE;
   h.missedPrev = NONE;
   h.missedNext = NONE;
@@ -113,7 +143,7 @@ export function allocateHandler(ctx: i32, flags: i32): i32 {
 export function releaseHandler(slot: i32): void {
   const h = handlerAt(slot);
   h.flags = 0;
-  h.wheelNext = freeHead;
+  setWheelNext(slot, freeHead);
   freeHead = slot;
 }
 

@@ -27,7 +27,7 @@
 //    nothing fires early). It is reset to NO_DEADLINE when the bucket empties or is processed.
 
 import { NONE, STATE_IN_WHEEL } from './constants';
-import { Handler, handlerAt } from './handlers';
+import { Handler, handlerAt, setWheelNext, setWheelPrev, wheelNextOf, wheelPrevOf } from './handlers';
 import { allocZeroed } from './memory';
 
 export const LEVELS: i32 = 11;
@@ -70,10 +70,10 @@ export function wheelInsert(w: usize, slot: i32): void {
   const bucket = bucketAt(w, b);
   const tail = load<i32>(bucket, 4);
   h.wheelBucket = b;
-  h.wheelPrev = tail;
-  h.wheelNext = NONE;
+  setWheelPrev(slot, tail);
+  setWheelNext(slot, NONE);
   if (tail == NONE) store<i32>(bucket, slot, 0);
-  else handlerAt(tail).wheelNext = slot;
+  else setWheelNext(tail, slot);
   store<i32>(bucket, slot, 4);
   if (h.deadline < load<i64>(bucket, 8)) store<i64>(bucket, h.deadline, 8);
   setOccupied(w, level, index, true);
@@ -86,15 +86,17 @@ export function wheelRemove(w: usize, slot: i32): void {
   if (!(h.flags & STATE_IN_WHEEL)) return;
   const b = h.wheelBucket;
   const bucket = bucketAt(w, b);
-  if (h.wheelPrev == NONE) store<i32>(bucket, h.wheelNext, 0);
-  else handlerAt(h.wheelPrev).wheelNext = h.wheelNext;
-  if (h.wheelNext == NONE) store<i32>(bucket, h.wheelPrev, 4);
-  else handlerAt(h.wheelNext).wheelPrev = h.wheelPrev;
+  const prev = wheelPrevOf(slot);
+  const next = wheelNextOf(slot);
+  if (prev == NONE) store<i32>(bucket, next, 0);
+  else setWheelNext(prev, next);
+  if (next == NONE) store<i32>(bucket, prev, 4);
+  else setWheelPrev(next, prev);
   if (load<i32>(bucket, 0) == NONE) {
     store<i64>(bucket, NO_DEADLINE, 8);
     setOccupied(w, b / SLOTS, b % SLOTS, false);
   }
-  detach(h);
+  detach(slot, h);
 }
 
 /**
@@ -129,8 +131,8 @@ export function wheelAdvance(w: usize, now: i64, expired: (slot: i32) => void): 
     if (foundStart > load<i64>(w)) store<i64>(w, foundStart);
     while (slot != NONE) {
       const h = handlerAt(slot);
-      const next = h.wheelNext;
-      detach(h);
+      const next = wheelNextOf(slot);
+      detach(slot, h);
       // Level 0: the bucket is one tick, deadline == foundStart <= now. Higher: cascade, so
       // timers of one bucket still fire in deadline order.
       if (level == 0) expired(slot);
@@ -182,9 +184,9 @@ function setOccupied(w: usize, level: i32, index: i32, on: bool): void {
   store<u64>(ptr, on ? load<u64>(ptr) | bit : load<u64>(ptr) & ~bit);
 }
 
-function detach(h: Handler): void {
-  h.wheelPrev = NONE;
-  h.wheelNext = NONE;
+function detach(slot: i32, h: Handler): void {
+  setWheelPrev(slot, NONE);
+  setWheelNext(slot, NONE);
   h.wheelBucket = NONE;
   h.flags &= ~STATE_IN_WHEEL;
 }
