@@ -8,6 +8,7 @@ import {
 import type { FdCallback, FdHandler, Timer, TimerCallback } from './handler.js';
 import type { Loop } from './loop.js';
 import { runtime, type Placement, type Runtime } from './runtime.js';
+import { TimerGroup, type TimerGroupCallback } from './timer-group.js';
 
 export interface ContextStats {
   /** Deliveries made (callbacks invoked or about to be). */
@@ -97,6 +98,16 @@ export class AsyncContext extends EventEmitter {
     return this.#rt.addTimer(this.#placement, interval, callback, once);
   }
 
+  /**
+   * A group of timers sharing `callback`, named by number instead of by object: for many
+   * thousands of timers, which then cost the JS heap (and its garbage collector) nothing each.
+   */
+  createTimerGroup(callback: TimerGroupCallback): TimerGroup {
+    this.#assertOpen();
+    checkCallback(callback);
+    return new TimerGroup(this.#placement, callback);
+  }
+
   /** Holds deliveries back (recursive): events wait in the missed queue until unblocked. */
   block(): void {
     this.#assertOpen();
@@ -164,7 +175,7 @@ export class AsyncContext extends EventEmitter {
         { code: 'EVWHEEL_CLOSED_BLOCKED' },
       );
     }
-    for (const h of this.#rt.handlersOf(this)) h.remove();
+    this.#rt.removeAllOf(this);
     this.#finalStats = this.stats();
     this.#finalStats.blockCount = 0;
     this.#closed = true;

@@ -65,6 +65,12 @@ export function intervalNs(intervalMs: number): number {
   return Math.max(1, Math.round(intervalMs * 1e6));
 }
 
+/** A handler id: an integer (any integer may be asked about; only live ids name a handler). */
+export function checkId(id: unknown): number {
+  if (typeof id !== 'number' || !Number.isInteger(id)) throw invalid(`an id must be an integer, got ${describe(id)}`);
+  return id;
+}
+
 export function checkCallback(cb: unknown): void {
   if (typeof cb !== 'function') throw invalid(`callback must be a function, got ${describe(cb)}`);
 }

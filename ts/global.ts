@@ -31,13 +31,18 @@ export function addTimer(mode: Mode, interval: number, callback: TimerCallback, 
   return runtime().addTimer(runtime().globalPlacement(globalLoop(mode)), interval, callback, once);
 }
 
-/** Removes a handler (global or in a context) by id or object. */
+/** Removes a handler (global or in a context) by id or object; also a timer group's timer by id. */
 export function removeHandler(idOrHandler: number | Handler): void {
   let h: Handler | undefined;
   if (idOrHandler instanceof FdHandler || idOrHandler instanceof Timer) {
     h = idOrHandler.active ? idOrHandler : undefined;
   } else if (typeof idOrHandler === 'number' && Number.isInteger(idOrHandler)) {
     h = runtime().findById(idOrHandler);
+    const group = h ? undefined : runtime().groupOfId(idOrHandler);
+    if (group) {
+      group.remove(idOrHandler);
+      return;
+    }
   } else {
     throw invalid('removeHandler expects a handler id or a handler');
   }

@@ -2,13 +2,17 @@ import { threadId } from 'node:worker_threads';
 import type { Bell, BellFactory } from './bell.js';
 import { calibratedClock } from './clock.js';
 import type { AsyncContext } from './context.js';
-import { Core, E_CONTEXT_FULL, E_FD_RANGE, E_HANDLER_EXISTS, E_NO_MEMORY, FD_LIMIT, FLAG_EDGE, FLAG_ONCE, FLAG_REARM, slotOfId } from './core.js';
+import { Core, E_CONTEXT_FULL, E_FD_RANGE, E_HANDLER_EXISTS, E_NO_MEMORY, FD_LIMIT, FLAG_EDGE, FLAG_ONCE, FLAG_REARM, publicId, slotOfId } from './core.js';
 import { Errno, EvwheelError, errnoError } from './errors.js';
 import { Events, checkEvents, intervalNs } from './events.js';
 import { FdHandler, ONCE, REMOVED, Timer, UNREFED, type FdCallback, type Handler, type TimerCallback } from './handler.js';
 import type { Kernel } from './kernel.js';
 import { Loop, stopNow, type Linger, type LoopKind } from './loop.js';
 import { nativeBell, nativeKernel } from './native.js';
+import { GroupEntry, type TimerGroup } from './timer-group.js';
+
+/** What the slot table holds: a handler object, or the entry shared by a timer group's timers. */
+type SlotOwner = Handler | GroupEntry;
 
 /** Ring drains per delivery before yielding to Node's loop (the rest waits, nothing is lost). */
 const MAX_ROUNDS = 16;
@@ -43,8 +47,8 @@ export class Runtime {
   readonly core: Core;
   readonly kernel: Kernel;
   readonly now: () => number;
-  /** Handler objects by core slot: finding one by id is an index plus a generation check. */
-  private readonly handlers: (Handler | undefined)[] = [];
+  /** Handler objects (or group entries) by core slot: finding one by id is an index plus a generation check. */
+  private readonly handlers: (SlotOwner | undefined)[] = [];
   private bell: { watcher: Bell; writeFd: number } | undefined;
   private threadLoop: Loop | undefined;
   private signalLoop: Loop | undefined;
@@ -179,6 +183,47 @@ export class Runtime {
     return this.track(t);
   }
 
+  /** A timer of a group: the core record and the group's shared entry, no object of its own. → its id. */
+  addGroupTimer(entry: GroupEntry, intervalMs: number): number {
+    this.assertAlive();
+    const where = entry.place;
+    const x = this.core.x;
+    const slot = x.timerAdd(where.ctxIndex, intervalNs(intervalMs), this.now(), entry.once ? FLAG_ONCE : 0);
+    if (slot < 0) throw this.coreError(slot, 'timer');
+    const gen = this.core.addResult[0];
+    const mayArm = this.core.addResult[1];
+    this.retainFor(where, slot);
+    this.handlers[slot] = entry;
+    this.ensureBell();
+    if (mayArm) where.loop.armTimer();
+    return publicId(slot, gen);
+  }
+
+  /** The slot of `group`'s live timer `id`, or -1. */
+  groupSlotOf(group: TimerGroup, id: number): number {
+    if (!(id > 0)) return -1;
+    const slot = slotOfId(id);
+    const entry = this.handlers[slot];
+    if (!(entry instanceof GroupEntry) || entry.group !== group) return -1;
+    return publicId(slot, this.core.x.handlerGen(slot)) === id ? slot : -1;
+  }
+
+  /** Group timers leave through TimerGroup.removeSlot, which keeps the group's count. */
+  removeGroupTimer(slot: number): void {
+    const loop = (this.handlers[slot] as GroupEntry).place.loop;
+    this.core.x.handlerRemove(slot);
+    this.handlers[slot] = undefined;
+    loop.release();
+  }
+
+  /** Rare enough to scan rather than index per group (as close() does). */
+  clearGroup(group: TimerGroup): void {
+    for (let slot = 0; slot < this.handlers.length; slot++) {
+      const entry = this.handlers[slot];
+      if (entry instanceof GroupEntry && entry.group === group) group.removeSlot(slot);
+    }
+  }
+
   /** Starts delivery on the handler's loop if it is the first; if that fails, the core forgets the handler. */
   private retainFor(where: Placement, slot: number): void {
     try {
@@ -192,8 +237,7 @@ export class Runtime {
   private track<H extends Handler>(h: H): H {
     this.handlers[h.slot] = h;
     this.ensureBell(); // even poll-only threads: the bell's socket is what a ref holds
-    this.refs++;
-    if (this.refs === 1) this.bell?.watcher.ref();
+    this.holdRef();
     return h;
   }
 
@@ -238,26 +282,40 @@ export class Runtime {
   setRef(h: Handler, refed: boolean): void {
     if (h.state & REMOVED || ((h.state & UNREFED) === 0) === refed) return;
     h.state ^= UNREFED;
-    if (refed) {
-      if (++this.refs === 1) this.bell?.watcher.ref();
-    } else {
-      this.dropRef();
-    }
+    if (refed) this.holdRef();
+    else this.dropRef();
   }
 
-  private dropRef(): void {
+  /** One more thing keeps the process alive (a ref'd handler, a ref'd group with timers). */
+  holdRef(): void {
+    if (++this.refs === 1) this.bell?.watcher.ref();
+  }
+
+  dropRef(): void {
     if (--this.refs === 0) this.bell?.watcher.unref();
   }
 
-  /** A context's live handlers, for close(): rare enough to scan rather than index per handler. */
-  handlersOf(ctx: AsyncContext): Handler[] {
-    return this.handlers.filter((h): h is Handler => h !== undefined && h.place.owner === ctx);
+  /** Removes a context's handlers and group timers, for close(): rare enough to scan rather than index per handler. */
+  removeAllOf(ctx: AsyncContext): void {
+    for (let slot = 0; slot < this.handlers.length; slot++) {
+      const h = this.handlers[slot];
+      if (h === undefined || h.place.owner !== ctx) continue;
+      if (h instanceof GroupEntry) h.group.removeSlot(slot);
+      else h.remove();
+    }
   }
 
   findById(id: number): Handler | undefined {
     if (!(id > 0)) return undefined;
     const h = this.handlers[slotOfId(id)];
-    return h !== undefined && h.id === id ? h : undefined;
+    return h !== undefined && !(h instanceof GroupEntry) && h.id === id ? h : undefined;
+  }
+
+  /** The group whose live timer `id` is, if any. */
+  groupOfId(id: number): TimerGroup | undefined {
+    if (!(id > 0)) return undefined;
+    const entry = this.handlers[slotOfId(id)];
+    return entry instanceof GroupEntry && this.groupSlotOf(entry.group, id) >= 0 ? entry.group : undefined;
   }
 
   /** The core keeps the fd → slot map (it refuses a second handler for an fd); no copy of it here. */
@@ -343,13 +401,15 @@ export class Runtime {
       const value = core.i32[p + 2];
       core.i32[p] = -1; // taken: the core no longer merges into, masks or drops it (assembly/dispatch.ts)
       const h = this.handlers[slot];
-      if (h === undefined || h.gen !== gen) continue; // not expected: the core drops a removed handler's entry
+      // Not expected: the core drops a removed handler's entry.
+      if (h === undefined || (h instanceof GroupEntry ? x.handlerGen(slot) : h.gen) !== gen) continue;
       if (h.place.owner !== null && x.ctxMustDefer(h.place.ctxIndex)) {
         // Blocked by an earlier callback of this batch, or it has older missed events: keep order.
         x.defer(slot, gen, value);
         continue;
       }
-      this.invoke(h, value);
+      if (h instanceof GroupEntry) this.invokeGroup(h, slot, gen, value);
+      else this.invoke(h, value);
       base = x.dispatchBase() >> 2;
       if (base + end * 3 > core.i32.length) core.refresh();
     }
@@ -359,17 +419,28 @@ export class Runtime {
     try {
       h.invoke(value);
     } catch (err) {
-      this.report(h, err);
+      this.report(h.place, h, err);
     }
     if ((h.state & (ONCE | REMOVED)) === ONCE) this.remove(h);
   }
 
+  private invokeGroup(entry: GroupEntry, slot: number, gen: number, value: number): void {
+    const group = entry.group;
+    try {
+      group.callback(value, publicId(slot, gen), group);
+    } catch (err) {
+      this.report(entry.place, group, err);
+    }
+    // Unless the callback removed it already (and the slot may hold a new timer since).
+    if (entry.once && this.handlers[slot] === entry && this.core.x.handlerGen(slot) === gen) group.removeSlot(slot);
+  }
+
   /** A throwing callback never stops the batch: its context's 'error' listeners get it, else it is uncaught. */
-  private report(h: Handler, err: unknown): void {
-    const ctx = h.place.owner;
+  private report(place: Placement, source: Handler | TimerGroup, err: unknown): void {
+    const ctx = place.owner;
     if (ctx !== null && ctx.listenerCount('error') > 0) {
       try {
-        ctx.emit('error', err, h);
+        ctx.emit('error', err, source);
         return;
       } catch (listenerErr) {
         err = listenerErr; // a throwing listener must not cost the rest of the batch either

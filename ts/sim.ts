@@ -4,3 +4,4 @@ export { AsyncContext, type ContextStats } from './context.js';
 export { Events, type ContextOptions, type HandlerOptions, type Mode } from './events.js';
 export { EvwheelError, type ErrorCode } from './errors.js';
 export { FdHandler, Timer } from './handler.js';
+export { TimerGroup, type TimerGroupCallback } from './timer-group.js';

@@ -40,6 +40,13 @@ for (const mode of MODES) {
     assert.ok(r.ms >= 650, `exited after ${r.ms} ms, before close()`);
   });
 
+  test('a timer group with timers keeps the process alive until clear()', async () => {
+    const r = await runChild([mode, 'group-until-clear', '700'], 20000);
+    assert.is(r.code, 0, r.err);
+    assert.match(r.out, /cleared/);
+    assert.ok(r.ms >= 650, `exited after ${r.ms} ms, before clear()`);
+  });
+
   test('without close(), a ref\'d handler keeps it alive', async () => {
     const r = await runChild([mode, 'ref-until-close', '100000'], 1500);
     assert.is(r.signal, 'SIGKILL', 'it should still have been running');
@@ -53,10 +60,10 @@ for (const mode of MODES) {
     assert.not.match(r.out, /exiting after 0 bytes/);
   });
 
-  test('once evwheel has shut down for exit, registering says ERR_CONTEXT_CLOSED; remove() is still a no-op', async () => {
+  test('once evwheel has shut down for exit, registering (a group timer too) says ERR_CONTEXT_CLOSED; remove() is still a no-op', async () => {
     const r = await runChild([mode, 'register-at-exit'], 20000);
     assert.is(r.code, 0, r.err);
-    assert.match(r.out, 'ERR_CONTEXT_CLOSED ERR_CONTEXT_CLOSED ERR_CONTEXT_CLOSED ERR_CONTEXT_CLOSED ok');
+    assert.match(r.out, 'ERR_CONTEXT_CLOSED ERR_CONTEXT_CLOSED ERR_CONTEXT_CLOSED ERR_CONTEXT_CLOSED ERR_CONTEXT_CLOSED ok');
   });
 
   test.run();
