@@ -1,7 +1,7 @@
 // Scale and memory: registering 100k fd handlers (as many as the fd limit allows) and 1M timers
-// — time, RSS, JS heap and the core's Wasm memory per handler — and the JS heap across a long run
+// (Timer objects, and ids in a TimerGroup) — time, RSS, JS heap and the core's Wasm memory per handler — and the JS heap across a long run
 // of deliveries (target: no allocation per event in steady state). Registrations are measured in
-// a fresh process each (`node scale.mjs --registration fds|timers COUNT`), so that pages earlier
+// a fresh process each (`node scale.mjs --registration fds|timers|group COUNT`), so that pages earlier
 // sections left resident do not absorb their RSS; every handler shares one callback, so that the
 // JS heap counts evwheel's objects and not the benchmark's closures.
 import { spawnSync } from 'node:child_process';
@@ -77,6 +77,18 @@ function registerTimers(count) {
   return result;
 }
 
+/** `count` timers of one TimerGroup, their ids kept unboxed; measured here. */
+function registerGroupTimers(count) {
+  const ctx = AsyncContext.create({ mode: 'thread', maxHandlers: count });
+  const group = ctx.createTimerGroup(noop);
+  const ids = new Float64Array(count);
+  const result = measureRegistration(count, (i) => { ids[i] = group.add(timerInterval(i)); });
+  ctx.close();
+  return result;
+}
+
+const REGISTER = { fds: registerFds, timers: registerTimers, group: registerGroupTimers };
+
 /** A registration measurement in a fresh process of its own. */
 function inFreshProcess(kind, count) {
   const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--registration', kind, String(count)],
@@ -139,7 +151,10 @@ export async function scaleBench({ quick }) {
   const timers = quick ? 100_000 : 1_000_000;
   results.timers = inFreshProcess('timers', timers);
   results.timers.wasmPerHandler = wasmBytesPerHandler(timers, (x, ctx, i) => x.timerAdd(ctx, timerInterval(i) * 1e6, 0, 0));
-  rows.push([`${timers} timers`, results.timers]);
+  rows.push([`${timers} timers (Timer objects)`, results.timers]);
+  results.groupTimers = inFreshProcess('group', timers);
+  results.groupTimers.wasmPerHandler = results.timers.wasmPerHandler; // the same core records
+  rows.push([`${timers} timers of a TimerGroup (ids kept in a Float64Array)`, results.groupTimers]);
 
   // Heap across deliveries: a pipe that is never drained stays ready, so every poll() of a
   // poll-mode context delivers it once more (re-armed after each batch): the dispatch path alone,
@@ -179,7 +194,7 @@ export async function scaleBench({ quick }) {
 // The child of inFreshProcess: one registration measurement, its result as the last line.
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '--registration') {
   const [kind, count] = [process.argv[3], Number(process.argv[4])];
-  const result = kind === 'fds' ? registerFds(count) : registerTimers(count);
+  const result = REGISTER[kind](count);
   console.log(JSON.stringify(result));
   process.exit(0);
 }

@@ -1,6 +1,6 @@
-// Schedule + cancel of N timers with random intervals: evwheel's addTimer/remove against
-// Node's setTimeout/clearTimeout, nanoseconds per pair (median of interleaved rounds). A round
-// schedules all N, then cancels all N.
+// Schedule + cancel of N timers with random intervals: evwheel's addTimer/remove and its
+// TimerGroup's add/remove (ids, no object per timer) against Node's setTimeout/clearTimeout,
+// nanoseconds per pair (median of interleaved rounds). A round schedules all N, then cancels all N.
 import { AsyncContext } from 'evwheel';
 import { bareCore } from './core.mjs';
 import { gcPauses } from './gc.mjs';
@@ -67,14 +67,17 @@ export async function timersBench({ quick }) {
   for (const n of sizes) {
     const iv = intervals(n);
     const ctx = AsyncContext.create({ mode: 'thread', maxHandlers: n });
+    const group = ctx.createTimerGroup(noop);
     const handles = new Array(n);
+    // A million ids kept as a user would: unboxed (most ids are beyond small-integer range).
+    const ids = new Float64Array(n);
     // Every sample covers at least 1e5 pairs (small N: the N-cycle repeated), so that small sizes
     // are measured compiled and over more than a few hundred microseconds.
     const reps = Math.max(1, Math.round(1e5 / n));
     // After a sample (untimed) the handles are dropped: left in the shared array, one contender's
     // cancelled timers would stay reachable into the other's sample, whose scavenges would copy them.
     // Each sample's window is kept, the warm-up's included, to find its GC pauses afterwards.
-    const windows = { node: [], evwheel: [] };
+    const windows = { node: [], evwheel: [], group: [] };
     const perPair = (fn, name) => () => {
       const from = perf.now();
       const t0 = process.hrtime.bigint();
@@ -93,6 +96,10 @@ export async function timersBench({ quick }) {
         for (let i = 0; i < n; i++) handles[i] = ctx.addTimer(iv[i], noop);
         for (let i = 0; i < n; i++) handles[i].remove();
       }, 'evwheel'),
+      group: perPair(() => {
+        for (let i = 0; i < n; i++) ids[i] = group.add(iv[i]);
+        for (let i = 0; i < n; i++) group.remove(ids[i]);
+      }, 'group'),
       clock: perPair(() => {
         for (let i = 0; i < n; i++) clockCell[0] = perf.now();
       }),
@@ -106,12 +113,13 @@ export async function timersBench({ quick }) {
     const gcNs = (name) => median(windows[name].slice(1).map(([from, to]) => (gc.within(from, to) * 1e6) / (n * reps)));
     const coreNs = coreAlone(iv, n, reps, rounds);
     results.push({ n, nodeNs: r.node.median, evwheelNs: r.evwheel.median, speedup: r.node.median / r.evwheel.median,
-      nodeGcNs: gcNs('node'), evwheelGcNs: gcNs('evwheel'), coreNs, clockNs: r.clock.median, bareNs: r.bare.median });
+      groupNs: r.group.median, groupSpeedup: r.node.median / r.group.median,
+      nodeGcNs: gcNs('node'), evwheelGcNs: gcNs('evwheel'), groupGcNs: gcNs('group'), coreNs, clockNs: r.clock.median, bareNs: r.bare.median });
   }
   gc.stop();
   const md = table(
-    ['timers', 'setTimeout + clearTimeout (ns/pair)', 'evwheel addTimer + remove (ns/pair)', 'evwheel speed-up (target ≥ 5× at 1e5, 1e6)', 'of which GC pauses, Node / evwheel (ns/pair)', 'of which the wheel alone (ns/pair)', 'a clock read per pair (ns)', 'a bare object per pair (ns)'],
-    results.map((r) => [r.n.toExponential(0).replace('+', ''), r.nodeNs.toFixed(0), r.evwheelNs.toFixed(0), `${r.speedup.toFixed(2)}×`, `${r.nodeGcNs.toFixed(0)} / ${r.evwheelGcNs.toFixed(0)}`, r.coreNs.toFixed(0), r.clockNs.toFixed(0), r.bareNs.toFixed(0)]),
+    ['timers', 'setTimeout + clearTimeout (ns/pair)', 'evwheel addTimer + remove (ns/pair)', 'evwheel TimerGroup add + remove (ns/pair)', 'speed-up, addTimer / TimerGroup (target ≥ 5× at 1e5, 1e6)', 'of which GC pauses, Node / addTimer / TimerGroup (ns/pair)', 'of which the wheel alone (ns/pair)', 'a clock read per pair (ns)', 'a bare object per pair (ns)'],
+    results.map((r) => [r.n.toExponential(0).replace('+', ''), r.nodeNs.toFixed(0), r.evwheelNs.toFixed(0), r.groupNs.toFixed(0), `${r.speedup.toFixed(2)}× / ${r.groupSpeedup.toFixed(2)}×`, `${r.nodeGcNs.toFixed(0)} / ${r.evwheelGcNs.toFixed(0)} / ${r.groupGcNs.toFixed(0)}`, r.coreNs.toFixed(0), r.clockNs.toFixed(0), r.bareNs.toFixed(0)]),
   );
   return { name: 'timers', results, md };
 }
