@@ -171,32 +171,31 @@ export class Runtime {
 
   /** `intervalMs` was checked by the caller (checkInterval). */
   addTimer(where: Placement, intervalMs: number, callback: TimerCallback, once: boolean): Timer {
-    this.assertAlive();
-    const x = this.core.x;
-    const slot = x.timerAdd(where.ctxIndex, intervalNs(intervalMs), this.now(), once ? FLAG_ONCE : 0);
-    if (slot < 0) throw this.coreError(slot, 'timer');
-    const gen = this.core.addResult[0];
-    const mayArm = this.core.addResult[1];
-    this.retainFor(where, slot);
-    const t = new Timer(where, slot | (once ? ONCE : 0), gen, callback);
-    if (mayArm) where.loop.armTimer();
-    return this.track(t);
+    const slot = this.scheduleTimer(where, intervalMs, once);
+    return this.track(new Timer(where, slot | (once ? ONCE : 0), this.core.addResult[0], callback));
   }
 
   /** A timer of a group: the core record and the group's shared entry, no object of its own. → its id. */
   addGroupTimer(entry: GroupEntry, intervalMs: number): number {
-    this.assertAlive();
-    const where = entry.place;
-    const x = this.core.x;
-    const slot = x.timerAdd(where.ctxIndex, intervalNs(intervalMs), this.now(), entry.once ? FLAG_ONCE : 0);
-    if (slot < 0) throw this.coreError(slot, 'timer');
-    const gen = this.core.addResult[0];
-    const mayArm = this.core.addResult[1];
-    this.retainFor(where, slot);
+    const slot = this.scheduleTimer(entry.place, intervalMs, entry.once);
     this.handlers[slot] = entry;
     this.ensureBell();
+    return publicId(slot, this.core.addResult[0]);
+  }
+
+  /**
+   * The core's half of adding a timer, for both kinds: its slot, with the loop retained and the
+   * wake-up moved earlier if the timer comes first. Its generation is core.addResult[0] until the
+   * next add.
+   */
+  private scheduleTimer(where: Placement, intervalMs: number, once: boolean): number {
+    this.assertAlive();
+    const slot = this.core.x.timerAdd(where.ctxIndex, intervalNs(intervalMs), this.now(), once ? FLAG_ONCE : 0);
+    if (slot < 0) throw this.coreError(slot, 'timer');
+    const mayArm = this.core.addResult[1];
+    this.retainFor(where, slot);
     if (mayArm) where.loop.armTimer();
-    return publicId(slot, gen);
+    return slot;
   }
 
   /** The slot of `group`'s live timer `id`, or -1. */

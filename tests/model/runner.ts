@@ -8,6 +8,7 @@ import { IN, Model, type Delivery, type Mode } from './model.js';
 
 // Few handlers and long sequences: what matters is many operations on the same handler.
 export const PIPES = 2;
+/** Even-numbered timers are Timer objects (addTimer), odd ones ids of a TimerGroup: the model is the same. */
 const TIMERS = 2;
 const INTERVALS_MS = [0.1, 0.25, 0.4, 1];
 
@@ -96,6 +97,7 @@ export function runScenario(mode: Mode, scenario: Scenario): void {
   const pipes = Array.from({ length: PIPES }, () => sim.pipe());
   const fdHandlers: (FdHandler | undefined)[] = [];
   const timers: (Timer | undefined)[] = [];
+  const groupIds: (number | undefined)[] = [];
 
   const whileBlocked: string[] = [];
   const edge: boolean[] = [];
@@ -112,10 +114,17 @@ export function runScenario(mode: Mode, scenario: Scenario): void {
     if (edge[p] && bytes === 0) return;
     actual.push({ t: nowNs(), key: `p${p}`, value: events, bytes });
   };
-  const onTimer = (t: number) => (n: number) => {
+  const timerFired = (t: number, n: number) => {
     if (ctx.isBlocked) whileBlocked.push(`t${t}`);
     actual.push({ t: nowNs(), key: `t${t}`, value: n });
   };
+  const onTimer = (t: number) => (n: number) => timerFired(t, n);
+  const group = ctx.createTimerGroup((n, id) => {
+    const t = groupIds.indexOf(id);
+    if (t < 0) throw new Error(`the group delivered id ${id}, which is none of its live timers`);
+    timerFired(t, n);
+  });
+  const inGroup = (t: number) => t % 2 === 1;
   /** A system call failed by an injected fault: the call must have changed nothing. */
   const faulted = (err: unknown) => err instanceof EvwheelError && err.code === 'ERR_SYSTEM';
 
@@ -168,13 +177,16 @@ export function runScenario(mode: Mode, scenario: Scenario): void {
         break;
       case 'addTimer':
         if (model.hasTimer(`t${o.t}`)) break;
-        timers[o.t] = ctx.addTimer(o.ms, onTimer(o.t));
+        if (inGroup(o.t)) groupIds[o.t] = group.add(o.ms);
+        else timers[o.t] = ctx.addTimer(o.ms, onTimer(o.t));
         model.now = nowNs();
         model.addTimer(`t${o.t}`, Math.round(o.ms * 1e6));
         break;
       case 'removeTimer':
         if (!model.hasTimer(`t${o.t}`)) break;
-        timers[o.t]!.remove();
+        if (!inGroup(o.t)) timers[o.t]!.remove();
+        else if (!group.remove(groupIds[o.t]!)) throw new Error(`t${o.t}: the group no longer had its timer`);
+        groupIds[o.t] = undefined;
         model.removeTimer(`t${o.t}`);
         break;
       case 'block':
