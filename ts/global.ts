@@ -38,11 +38,7 @@ export function removeHandler(idOrHandler: number | Handler): void {
     h = idOrHandler.active ? idOrHandler : undefined;
   } else if (typeof idOrHandler === 'number' && Number.isInteger(idOrHandler)) {
     h = runtime().findById(idOrHandler);
-    const group = h ? undefined : runtime().groupOfId(idOrHandler);
-    if (group) {
-      group.remove(idOrHandler);
-      return;
-    }
+    if (!h && runtime().groupAtId(idOrHandler)?.remove(idOrHandler)) return;
   } else {
     throw invalid('removeHandler expects a handler id or a handler');
   }

@@ -310,11 +310,11 @@ export class Runtime {
     return h !== undefined && !(h instanceof GroupEntry) && h.id === id ? h : undefined;
   }
 
-  /** The group whose live timer `id` is, if any. */
-  groupOfId(id: number): TimerGroup | undefined {
+  /** The group whose timer holds `id`'s slot now, if any: its remove(id) tells whether `id` is that timer. */
+  groupAtId(id: number): TimerGroup | undefined {
     if (!(id > 0)) return undefined;
     const entry = this.handlers[slotOfId(id)];
-    return entry instanceof GroupEntry && this.groupSlotOf(entry.group, id) >= 0 ? entry.group : undefined;
+    return entry instanceof GroupEntry ? entry.group : undefined;
   }
 
   /** The core keeps the fd → slot map (it refuses a second handler for an fd); no copy of it here. */
