@@ -31,6 +31,8 @@ export function nativePeers() {
     pingJoin: lib.func('void ping_join(void *run)'),
     echoStart: lib.func('void *echo_start(int in_fd, int out_fd)'),
     echoStop: lib.func('void echo_stop(void *echo)'),
+    sigechoStart: lib.func('void *sigecho_start(int in_fd, int out_fd)'),
+    sigechoStop: lib.func('void sigecho_stop(void *echo)'),
     relayStart: lib.func('void *relay_start(int in_fd, int out_fd, int spin_us)'),
     relayStop: lib.func('void relay_stop(void *relay)'),
     sprayStart: lib.func('void *spray_start(const int *fds, int count, int duration_ms)'),

@@ -1,6 +1,7 @@
 // Round trip: a native thread writes one byte to a pipe and waits for the echo on a second pipe;
 // the contender reads it and echoes it. Contenders: a native echo thread (the floor: no JS), a
-// native relay (an epoll thread ringing a doorbell for an echo thread: the floor of evwheel's
+// native signal echo (the floor of a loop woken by the fd's signal instead of the fd: what signal
+// mode cannot go below), a native relay (an epoll thread ringing a doorbell for an echo thread: the floor of evwheel's
 // thread mode, or of any design that hands an event from one thread to another; once more with
 // its epoll thread busy-polling instead of sleeping),
 // net.Socket (libuv; also with onread, its lightest JS path), the epoll npm package (its watcher thread hands each event to the loop
@@ -25,6 +26,11 @@ export async function roundtripBench({ quick }) {
   /** Echo set-ups: each returns a stop function. */
   const echoes = {
     'native echo thread (floor)': (inFd, outFd) => { const e = n.echoStart(inFd, outFd); return () => n.echoStop(e); },
+    'native signal echo (floor of a signal wake-up)': (inFd, outFd) => {
+      const e = n.sigechoStart(inFd, outFd);
+      if (!e) throw new Error('the native signal echo found no free realtime signal');
+      return () => n.sigechoStop(e);
+    },
     'native relay, two threads (floor of a thread hand-off)': (inFd, outFd) => { const r = n.relayStart(inFd, outFd, 0); return () => n.relayStop(r); },
     // Its epoll thread polls for 1 ms after each event instead of sleeping (the pinger writes
     // again within about 100 µs): what busy-polling the progress thread could gain at best.

@@ -2,14 +2,16 @@
 // scale) against the fraction of round trips at or below it. A contender with no samples (one
 // that was not available) draws no curve. Colours go in order of the curves, except for an
 // optional contender's own, so the others keep theirs whether or not it ran.
-const COLORS = ['#444444', '#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#e377c2'];
+const COLORS = ['#444444', '#7f7f7f', '#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#e377c2', '#17becf', '#bcbd22'];
 const OWN_COLORS = { 'epoll (npm)': '#8c564b' };
 
 export function latencyChart(title, allCurves) {
   const curves = allCurves.filter((c) => c.points.length > 0);
-  const width = 720;
-  const height = 400;
-  const m = { left: 60, right: 200, top: 40, bottom: 50 };
+  // The legend's column fits the longest name (about 6.7 px a character at 12 px sans-serif).
+  const legend = 44 + Math.ceil(Math.max(0, ...curves.map((c) => c.name.length)) * 6.7);
+  const m = { left: 60, right: legend, top: 40, bottom: 50 };
+  const width = m.left + 520 + m.right;
+  const height = Math.max(400, m.top + curves.length * 20 + m.bottom);
   const all = curves.flatMap((c) => c.points.map((p) => p.us));
   const lo = Math.max(1, Math.min(...all));
   const hi = Math.max(...all);

@@ -1,14 +1,18 @@
 /* Bench-only (not part of the package): native peers for the benchmarks. A native
  * thread writes one byte into `out`, waits for the echo on `in`, and records each round trip
- * in nanoseconds; an optional native echo thread gives the floor (no JS at all), and a native
+ * in nanoseconds; an optional native echo thread gives the floor (no JS at all), a native
+ * signal echo the floor of a loop woken by signals, and a native
  * relay (an epoll thread ringing a doorbell for an echo thread) the floor of any design that
  * hands events from one thread to another, sleeping or busy-polling; a sprayer thread writes
  * bytes round-robin into many pipes for the throughput benchmark; and the fd limit is raised
  * here for the scale benchmark. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -168,6 +172,104 @@ EXPORT void relay_stop(void *relay) {
     abort();
   pthread_join(r->waiter, NULL);
   pthread_join(r->echoer, NULL);
+  close(r->epoll_fd);
+  close(r->bell[0]);
+  close(r->bell[1]);
+  close(r->stop_fd[0]);
+  close(r->stop_fd[1]);
+  free(r);
+}
+
+/* The floor of signal delivery: the kernel signals an echo thread (O_ASYNC, F_SETSIG, and
+ * F_SETOWN_EX to that thread) that sleeps in epoll_wait on a doorbell, as an event loop does. The
+ * handler rings the doorbell, since a loop wakes for a ready fd only (epoll_wait returns EINTR and
+ * is called again); the thread reads the doorbell, then `in`, and echoes. The native echo thread
+ * less this is what signals cost any loop, before evwheel's own work. One at a time (the handler
+ * finds the doorbell in a static). */
+struct sigecho_run {
+  int in_fd, out_fd, epoll_fd, bell[2], stop_fd[2], signo, flags;
+  struct sigaction saved;
+  atomic_int ready;
+  pthread_t thread;
+};
+
+static int sigecho_bell = -1;
+
+static void sigecho_handler(int signo, siginfo_t *info, void *context) {
+  (void)signo, (void)info, (void)context;
+  int saved = errno;
+  char byte = 1;
+  if (write(sigecho_bell, &byte, 1) < 0) {} /* full: it is ringing already */
+  errno = saved;
+}
+
+static void *sigecho_main(void *arg) {
+  struct sigecho_run *r = arg;
+  sigset_t own;
+  sigemptyset(&own);
+  sigaddset(&own, r->signo);
+  pthread_sigmask(SIG_UNBLOCK, &own, NULL);
+  struct f_owner_ex owner = {.type = F_OWNER_TID, .pid = gettid()};
+  fcntl(r->in_fd, F_SETSIG, r->signo);
+  fcntl(r->in_fd, F_SETOWN_EX, &owner);
+  fcntl(r->in_fd, F_SETFL, r->flags | O_ASYNC);
+  atomic_store(&r->ready, 1);
+  char buf[64];
+  for (;;) {
+    struct epoll_event ev;
+    if (epoll_wait(r->epoll_fd, &ev, 1, -1) != 1)
+      continue; /* EINTR: the handler ran, and rang */
+    if (ev.data.fd == r->stop_fd[0])
+      break;
+    while (read(r->bell[0], buf, sizeof buf) > 0) {}
+    ssize_t n = read(r->in_fd, buf, sizeof buf);
+    if (n > 0 && write(r->out_fd, buf, (size_t)n) < 0)
+      break;
+  }
+  fcntl(r->in_fd, F_SETFL, r->flags);
+  return NULL;
+}
+
+/* The last realtime signal nobody handles, NULL if none is free. */
+EXPORT void *sigecho_start(int in_fd, int out_fd) {
+  struct sigecho_run *r = calloc(1, sizeof *r);
+  r->in_fd = in_fd;
+  r->out_fd = out_fd;
+  r->flags = fcntl(in_fd, F_GETFL);
+  for (r->signo = SIGRTMAX; r->signo >= SIGRTMIN; r->signo--) {
+    struct sigaction now;
+    if (sigaction(r->signo, NULL, &now) == 0 && now.sa_handler == SIG_DFL)
+      break;
+  }
+  if (r->signo < SIGRTMIN) {
+    free(r);
+    return NULL;
+  }
+  if (pipe2(r->bell, O_NONBLOCK | O_CLOEXEC) < 0 || pipe2(r->stop_fd, O_CLOEXEC) < 0)
+    abort();
+  sigecho_bell = r->bell[1];
+  struct sigaction handler = {.sa_sigaction = sigecho_handler, .sa_flags = SA_SIGINFO | SA_RESTART};
+  sigemptyset(&handler.sa_mask);
+  sigaction(r->signo, &handler, &r->saved);
+  r->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+  struct epoll_event bell = {.events = EPOLLIN, .data.fd = r->bell[0]};
+  struct epoll_event stop = {.events = EPOLLIN, .data.fd = r->stop_fd[0]};
+  epoll_ctl(r->epoll_fd, EPOLL_CTL_ADD, r->bell[0], &bell);
+  epoll_ctl(r->epoll_fd, EPOLL_CTL_ADD, r->stop_fd[0], &stop);
+  pthread_create(&r->thread, NULL, sigecho_main, r);
+  while (!atomic_load(&r->ready))
+    sched_yield(); /* armed before the first ping */
+  return r;
+}
+
+/* The fd is left as found; signals still queued die with the thread. */
+EXPORT void sigecho_stop(void *echo) {
+  struct sigecho_run *r = echo;
+  char byte = 0;
+  if (write(r->stop_fd[1], &byte, 1) < 0)
+    abort();
+  pthread_join(r->thread, NULL);
+  sigaction(r->signo, &r->saved, NULL);
   close(r->epoll_fd);
   close(r->bell[0]);
   close(r->bell[1]);
