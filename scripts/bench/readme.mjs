@@ -10,7 +10,7 @@ const LABELS = {
   precision: "**Timer precision** over 2 s, the same measures for every timer. Lateness: each expiration against the schedule the timer was asked for (start + k × interval); a callback covering several coalesced expirations counts each, the oldest the latest; `setInterval` restarts each interval from its own callback, so its ticks drift behind that schedule, and lateness counts the drift. Jitter leaves drift out: each interval between callbacks against its nominal length. Callbacks and the expirations they covered, against the schedule's count.",
   'round trip': '**Round trip**: a native thread writes one byte to a pipe and waits for the echo on a second pipe (`scripts/bench/native/pinger.c`, built on demand, not part of the package); the contender reads it and echoes it. The reference is `net.Socket` with `\'data\'` events, as users write it; `onread` is its lightest JS path (no stream, one reused buffer); evwheel reads its doorbell in C and calls JS from there (`napi_make_callback`). `epoll (npm)` is the `epoll` package, a dev dependency built by node-gyp (its rows say "not available" when its addon did not build). Distribution: [docs/bench/roundtrip.svg](docs/bench/roundtrip.svg).',
   throughput: "**Throughput**: a native thread sprays single bytes round-robin across 1,000 pipes for 1 s; the callbacks drain them, like libuv, with one `read` per readiness unless it fills the 64 KiB buffer (evwheel's and the epoll package's through koffi, libuv's in C).",
-  'scale and memory': "**Scale and memory**: registering fd handlers (100k where the fd limit allows; one eventfd each) and a million timers (Timer objects, then a TimerGroup's), each kind in a fresh process, all sharing one callback. RSS and JS heap are the process's growth, settled by GC; the core's Wasm memory is that of the same registrations on a bare core (its memory's growth, allocator slack included). Allocation is the heap's growth between collections over 10,000 poll() calls at a time.",
+  'scale and memory': "**Scale and memory**: registering fd handlers (100k where the fd limit allows, one eventfd each; where it does not, the core alone registers 100k too) and a million timers (Timer objects, then a TimerGroup's), each kind in a fresh process, all sharing one callback. RSS and JS heap are the process's growth, settled by GC; the core's Wasm memory is that of the same registrations on a bare core (its memory's growth, allocator slack included). Allocation is the heap's growth between collections over 10,000 poll() calls at a time.",
 };
 
 /** A met/missed word for a measured value against its target. */
@@ -119,7 +119,9 @@ function status(byName) {
     `  ${Math.round(s.groupTimers.heapPerHandler)} and ${Math.round(s.groupTimers.wasmPerHandler)} (a timer of a TimerGroup).`,
     ...(s.fds.count < 100_000 ? [
       `  Only ${s.fds.count.toLocaleString('en')} of the 100,000 fd handlers could be registered: the fd limit is ${s.fds.openFilesLimit.toLocaleString('en')}, and`,
-      `  raising it takes a privilege (CAP_SYS_RESOURCE) this machine does not give.`,
+      `  raising it takes a privilege (CAP_SYS_RESOURCE) this machine does not give. The core alone takes all 100,000:`,
+      `  ${Math.round(s.coreFds.nsPerHandler)} ns and ${Math.round(s.coreFds.wasmPerHandler)} bytes of its memory per fd handler, against ${Math.round(s.fds.coreNsPerHandler)} ns and ${Math.round(s.fds.wasmPerHandler)} bytes at`,
+      `  ${s.fds.count.toLocaleString('en')}; the rest of a registration is the kernel's and the API's.`,
     ] : []),
   ].join('\n');
 }

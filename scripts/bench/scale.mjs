@@ -20,23 +20,28 @@ const gc = runInNewContext('gc');
 const settleHeap = () => { gc(); gc(); return process.memoryUsage(); };
 
 /** Bytes per handler, unless the process gave back more than the handlers took (noise wins). */
-const perHandlerCell = (perHandler) => (perHandler >= 0 ? perHandler.toFixed(0) : 'n/a (fell: memory freed meanwhile)');
+const perHandlerCell = (perHandler) => (Number.isNaN(perHandler) ? '—' : perHandler >= 0 ? perHandler.toFixed(0) : 'n/a (fell: memory freed meanwhile)');
 
 /** Room for the files the process keeps open besides the handlers' fds (stdio, libuv's, the doorbell, loops'). */
 const OTHER_FILES = 500;
 
 /**
- * The Wasm memory the core's own records take per handler: the same registrations on a bare
- * core, its memory's growth over their count. The runtime's core does exactly this work, but
- * its memory is not the API's to show.
+ * The core's own records, per handler: the same registrations on a bare core, its memory's growth
+ * over their count, and the time each took. The runtime's core does exactly this work, but its
+ * memory is not the API's to show.
  */
-function wasmBytesPerHandler(count, add) {
+function coreRegistration(count, add) {
   const { x, memory } = bareCore();
   const ctx = x.ctxCreate(x.loopCreate(64), count);
   const before = memory.buffer.byteLength;
+  const t0 = process.hrtime.bigint();
   for (let i = 0; i < count; i++) if (add(x, ctx, i) < 0) throw new Error(`core refused handler ${i}`);
-  return (memory.buffer.byteLength - before) / count;
+  const nsPerHandler = Number(process.hrtime.bigint() - t0) / count;
+  return { nsPerHandler, wasmPerHandler: (memory.buffer.byteLength - before) / count };
 }
+
+/** An fd handler on a bare core, fd numbers like a process's (the fd map is indexed by fd). */
+const coreFdAdd = (x, ctx, i) => x.fdAdd(ctx, 20 + i, Events.IN, 0);
 
 /** Registers `count` handlers with `register(i)`: ns, RSS, JS heap per handler. */
 function measureRegistration(count, register) {
@@ -144,13 +149,22 @@ export async function scaleBench({ quick }) {
   const wanted = quick ? 1000 : 100_000;
   results.fds = inFreshProcess('fds', wanted);
   // The core's share, on a bare core: fd numbers like the child's (the fd map is indexed by fd).
-  results.fds.wasmPerHandler = wasmBytesPerHandler(results.fds.count, (x, ctx, i) => x.fdAdd(ctx, 20 + i, Events.IN, 0));
+  const coreShare = coreRegistration(results.fds.count, coreFdAdd);
+  results.fds.wasmPerHandler = coreShare.wasmPerHandler;
+  results.fds.coreNsPerHandler = coreShare.nsPerHandler;
   const short = results.fds.count < wanted ? `, of ${wanted.toLocaleString('en')}: the fd limit is ${results.fds.openFilesLimit}` : '';
   rows.push([`${results.fds.count} fd handlers (eventfds${short})`, results.fds]);
+  // Where the kernel refuses that many fds, the core's share still goes to the full count: its
+  // records and fd map at 100k, without the epoll_ctl, the registry or any JS.
+  if (results.fds.count < wanted) {
+    results.coreFds = { count: wanted, ...coreRegistration(wanted, coreFdAdd) };
+    rows.push([`${wanted} fd handlers on the core alone (no kernel, no JS: its records and fd map)`,
+      { ...results.coreFds, rssPerHandler: NaN, heapPerHandler: NaN }]);
+  }
 
   const timers = quick ? 100_000 : 1_000_000;
   results.timers = inFreshProcess('timers', timers);
-  results.timers.wasmPerHandler = wasmBytesPerHandler(timers, (x, ctx, i) => x.timerAdd(ctx, timerInterval(i) * 1e6, 0, 0));
+  results.timers.wasmPerHandler = coreRegistration(timers, (x, ctx, i) => x.timerAdd(ctx, timerInterval(i) * 1e6, 0, 0)).wasmPerHandler;
   rows.push([`${timers} timers (Timer objects)`, results.timers]);
   results.groupTimers = inFreshProcess('group', timers);
   results.groupTimers.wasmPerHandler = results.timers.wasmPerHandler; // the same core records
