@@ -106,12 +106,46 @@ EXPORT void echo_stop(void *echo) {
   free(e);
 }
 
+/* What the relay and the signal echo share: a doorbell pipe (non-blocking), and an epoll set that
+ * watches a stop pipe and one fd (the doorbell's read end when fd < 0). */
+struct wake_set {
+  int epoll_fd, bell[2], stop_fd[2];
+};
+
+static void wake_set_open(struct wake_set *w, int fd, uint32_t events) {
+  w->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+  if (w->epoll_fd < 0 || pipe2(w->bell, O_NONBLOCK | O_CLOEXEC) < 0 || pipe2(w->stop_fd, O_CLOEXEC) < 0)
+    abort();
+  if (fd < 0)
+    fd = w->bell[0];
+  struct epoll_event watched = {.events = events, .data.fd = fd};
+  struct epoll_event stop = {.events = EPOLLIN, .data.fd = w->stop_fd[0]};
+  epoll_ctl(w->epoll_fd, EPOLL_CTL_ADD, fd, &watched);
+  epoll_ctl(w->epoll_fd, EPOLL_CTL_ADD, w->stop_fd[0], &stop);
+}
+
+/* Wakes whoever waits on the set, for good. */
+static void wake_set_stop(struct wake_set *w) {
+  char byte = 0;
+  if (write(w->stop_fd[1], &byte, 1) < 0)
+    abort();
+}
+
+static void wake_set_close(struct wake_set *w) {
+  close(w->epoll_fd);
+  close(w->bell[0]);
+  close(w->bell[1]);
+  close(w->stop_fd[0]);
+  close(w->stop_fd[1]);
+}
+
 /* The relay: what a progress thread does (one-shot epoll on `in`, a doorbell byte, re-armed
  * after the echo), with an echo thread waiting on the doorbell instead of JS. With spin_us > 0
  * the epoll thread does not sleep for spin_us after an event but polls (timeout 0): what
  * busy-polling would gain by sparing the hand-off one wake-up. */
 struct relay_run {
-  int in_fd, out_fd, epoll_fd, bell[2], stop_fd[2], spin_us;
+  int in_fd, out_fd, spin_us;
+  struct wake_set w;
   pthread_t waiter, echoer;
 };
 
@@ -121,13 +155,13 @@ static void *relay_wait_main(void *arg) {
   for (;;) {
     struct epoll_event ev;
     int spinning = now_ns() - last_event < (double)r->spin_us * 1e3;
-    int n = epoll_wait(r->epoll_fd, &ev, 1, spinning ? 0 : -1);
+    int n = epoll_wait(r->w.epoll_fd, &ev, 1, spinning ? 0 : -1);
     if (n == 1)
       last_event = now_ns();
-    if (n == 1 && ev.data.fd == r->stop_fd[0])
+    if (n == 1 && ev.data.fd == r->w.stop_fd[0])
       break;
     char byte = 1;
-    if (n == 1 && write(r->bell[1], &byte, 1) < 0)
+    if (n == 1 && write(r->w.bell[1], &byte, 1) < 0)
       break;
   }
   return NULL;
@@ -135,15 +169,15 @@ static void *relay_wait_main(void *arg) {
 
 static void *relay_echo_main(void *arg) {
   struct relay_run *r = arg;
-  struct pollfd p[2] = {{.fd = r->bell[0], .events = POLLIN}, {.fd = r->stop_fd[0], .events = POLLIN}};
+  struct pollfd p[2] = {{.fd = r->w.bell[0], .events = POLLIN}, {.fd = r->w.stop_fd[0], .events = POLLIN}};
   char buf[64];
   while (poll(p, 2, -1) > 0 && !(p[1].revents & POLLIN)) {
-    while (read(r->bell[0], buf, sizeof buf) > 0) {}
+    while (read(r->w.bell[0], buf, sizeof buf) > 0) {}
     ssize_t n = read(r->in_fd, buf, sizeof buf);
     if (n > 0 && write(r->out_fd, buf, (size_t)n) < 0)
       break;
     struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT, .data.fd = r->in_fd};
-    epoll_ctl(r->epoll_fd, EPOLL_CTL_MOD, r->in_fd, &ev);
+    epoll_ctl(r->w.epoll_fd, EPOLL_CTL_MOD, r->in_fd, &ev);
   }
   return NULL;
 }
@@ -153,13 +187,7 @@ EXPORT void *relay_start(int in_fd, int out_fd, int spin_us) {
   r->in_fd = in_fd;
   r->out_fd = out_fd;
   r->spin_us = spin_us;
-  r->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-  if (pipe2(r->bell, O_NONBLOCK | O_CLOEXEC) < 0 || pipe2(r->stop_fd, O_CLOEXEC) < 0)
-    abort();
-  struct epoll_event in = {.events = EPOLLIN | EPOLLONESHOT, .data.fd = in_fd};
-  struct epoll_event stop = {.events = EPOLLIN, .data.fd = r->stop_fd[0]};
-  epoll_ctl(r->epoll_fd, EPOLL_CTL_ADD, in_fd, &in);
-  epoll_ctl(r->epoll_fd, EPOLL_CTL_ADD, r->stop_fd[0], &stop);
+  wake_set_open(&r->w, in_fd, EPOLLIN | EPOLLONESHOT);
   pthread_create(&r->waiter, NULL, relay_wait_main, r);
   pthread_create(&r->echoer, NULL, relay_echo_main, r);
   return r;
@@ -167,16 +195,10 @@ EXPORT void *relay_start(int in_fd, int out_fd, int spin_us) {
 
 EXPORT void relay_stop(void *relay) {
   struct relay_run *r = relay;
-  char byte = 0;
-  if (write(r->stop_fd[1], &byte, 1) < 0)
-    abort();
+  wake_set_stop(&r->w);
   pthread_join(r->waiter, NULL);
   pthread_join(r->echoer, NULL);
-  close(r->epoll_fd);
-  close(r->bell[0]);
-  close(r->bell[1]);
-  close(r->stop_fd[0]);
-  close(r->stop_fd[1]);
+  wake_set_close(&r->w);
   free(r);
 }
 
@@ -187,7 +209,8 @@ EXPORT void relay_stop(void *relay) {
  * less this is what signals cost any loop, before evwheel's own work. One at a time (the handler
  * finds the doorbell in a static). */
 struct sigecho_run {
-  int in_fd, out_fd, epoll_fd, bell[2], stop_fd[2], signo, flags;
+  int in_fd, out_fd, signo, flags;
+  struct wake_set w;
   struct sigaction saved;
   atomic_int ready;
   pthread_t thread;
@@ -217,11 +240,11 @@ static void *sigecho_main(void *arg) {
   char buf[64];
   for (;;) {
     struct epoll_event ev;
-    if (epoll_wait(r->epoll_fd, &ev, 1, -1) != 1)
+    if (epoll_wait(r->w.epoll_fd, &ev, 1, -1) != 1)
       continue; /* EINTR: the handler ran, and rang */
-    if (ev.data.fd == r->stop_fd[0])
+    if (ev.data.fd == r->w.stop_fd[0])
       break;
-    while (read(r->bell[0], buf, sizeof buf) > 0) {}
+    while (read(r->w.bell[0], buf, sizeof buf) > 0) {}
     ssize_t n = read(r->in_fd, buf, sizeof buf);
     if (n > 0 && write(r->out_fd, buf, (size_t)n) < 0)
       break;
@@ -230,7 +253,7 @@ static void *sigecho_main(void *arg) {
   return NULL;
 }
 
-/* The last realtime signal nobody handles, NULL if none is free. */
+/* Starts the signal echo on the last realtime signal nobody handles; NULL if none is free. */
 EXPORT void *sigecho_start(int in_fd, int out_fd) {
   struct sigecho_run *r = calloc(1, sizeof *r);
   r->in_fd = in_fd;
@@ -245,36 +268,25 @@ EXPORT void *sigecho_start(int in_fd, int out_fd) {
     free(r);
     return NULL;
   }
-  if (pipe2(r->bell, O_NONBLOCK | O_CLOEXEC) < 0 || pipe2(r->stop_fd, O_CLOEXEC) < 0)
-    abort();
-  sigecho_bell = r->bell[1];
+  wake_set_open(&r->w, -1, EPOLLIN);
+  sigecho_bell = r->w.bell[1];
   struct sigaction handler = {.sa_sigaction = sigecho_handler, .sa_flags = SA_SIGINFO | SA_RESTART};
   sigemptyset(&handler.sa_mask);
   sigaction(r->signo, &handler, &r->saved);
-  r->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-  struct epoll_event bell = {.events = EPOLLIN, .data.fd = r->bell[0]};
-  struct epoll_event stop = {.events = EPOLLIN, .data.fd = r->stop_fd[0]};
-  epoll_ctl(r->epoll_fd, EPOLL_CTL_ADD, r->bell[0], &bell);
-  epoll_ctl(r->epoll_fd, EPOLL_CTL_ADD, r->stop_fd[0], &stop);
   pthread_create(&r->thread, NULL, sigecho_main, r);
   while (!atomic_load(&r->ready))
     sched_yield(); /* armed before the first ping */
   return r;
 }
 
-/* The fd is left as found; signals still queued die with the thread. */
+/* O_ASYNC goes off again and the signal's disposition back; signals still queued die with the
+ * thread. */
 EXPORT void sigecho_stop(void *echo) {
   struct sigecho_run *r = echo;
-  char byte = 0;
-  if (write(r->stop_fd[1], &byte, 1) < 0)
-    abort();
+  wake_set_stop(&r->w);
   pthread_join(r->thread, NULL);
   sigaction(r->signo, &r->saved, NULL);
-  close(r->epoll_fd);
-  close(r->bell[0]);
-  close(r->bell[1]);
-  close(r->stop_fd[0]);
-  close(r->stop_fd[1]);
+  wake_set_close(&r->w);
   free(r);
 }
 
