@@ -1,9 +1,9 @@
 // Round trip: a native thread writes one byte to a pipe and waits for the echo on a second pipe;
 // the contender reads it and echoes it. Contenders: a native echo thread (the floor: no JS), a
 // native signal echo (the floor of a loop woken by the fd's signal instead of the fd: what signal
-// mode cannot go below), a native relay (an epoll thread ringing a doorbell for an echo thread: the floor of evwheel's
-// thread mode, or of any design that hands an event from one thread to another; once more with
-// its epoll thread busy-polling instead of sleeping),
+// mode cannot go below), a native relay (an epoll thread ringing a doorbell for an echo thread:
+// the floor of any design that hands an event from one thread to another; once more with its
+// epoll thread busy-polling instead of sleeping),
 // net.Socket (libuv; also with onread, its lightest JS path), the epoll npm package (its watcher thread hands each event to the loop
 // through uv_async; skipped, with a 'not available' row, when the package did not
 // build) and evwheel in thread, signal and poll mode (poll: a setImmediate loop). Rounds interleave

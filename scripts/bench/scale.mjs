@@ -148,7 +148,7 @@ export async function scaleBench({ quick }) {
   // beyond the hard limit; without it, as many as the limit allows.
   const wanted = quick ? 1000 : 100_000;
   results.fds = inFreshProcess('fds', wanted);
-  // The core's share, on a bare core: fd numbers like the child's (the fd map is indexed by fd).
+  // The core's share, on a bare core.
   const coreShare = coreRegistration(results.fds.count, coreFdAdd);
   results.fds.wasmPerHandler = coreShare.wasmPerHandler;
   results.fds.coreNsPerHandler = coreShare.nsPerHandler;
