@@ -36,11 +36,13 @@ export const Errno = {
 
 const ERRNO_NAMES: Record<number, string> = Object.fromEntries(Object.entries(Errno).map(([name, value]) => [value, name]));
 
-/** Turns a shim result (`-errno`) into the error the API promises for it. */
+/** Turns a shim result (`-errno`) into the error the API promises for it; `syscall` names what failed. */
 export function errnoError(negErrno: number, syscall: string, subject: string): EvwheelError {
   const errno = -negErrno;
   const name = ERRNO_NAMES[errno] ?? `errno ${errno}`;
-  const detail = { errno, syscall };
+  // The shim's own refusal (its process-wide registry holds the fd, or this thread holds a
+  // signal loop already): no system call failed, so none is named.
+  const detail = errno === Errno.EEXIST ? { errno } : { errno, syscall };
   switch (errno) {
     case Errno.EBADF: return new EvwheelError('ERR_BAD_FD', `${subject}: not an open file descriptor (EBADF)`, detail);
     case Errno.EPERM: return new EvwheelError('ERR_FD_NOT_POLLABLE', `${subject}: the file descriptor does not support readiness notification (EPERM: its file cannot be polled, as disk files, directories and /dev/null cannot; they never block)`, detail);

@@ -96,6 +96,33 @@ test('modifyHandler from another thread throws ERR_WRONG_THREAD', async () => {
   await sleep(10);
 });
 
+for (const mode of MODES) {
+  test(`an fd another thread watches (${mode}): ERR_HANDLER_EXISTS, naming no system call (the shim's registry refuses it)`, async () => {
+    const [r] = pipe();
+    const ctx = AsyncContext.create({ mode });
+    ctx.setEventHandler(r, Events.IN, () => {});
+    const worker = new Worker(`
+      const { parentPort, workerData: { mode, fd } } = require('node:worker_threads');
+      import('evwheel').then(({ setEventHandler }) => {
+        try {
+          setEventHandler(mode, fd, 1, () => {}).remove();
+          parentPort.postMessage({ code: 'none' });
+        } catch (e) {
+          parentPort.postMessage({ code: e.code, errno: e.errno, syscall: e.syscall ?? 'none' });
+        }
+      });
+    `, { eval: true, workerData: { mode, fd: r } });
+    try {
+      const got = await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+      assert.equal(got, { code: 'ERR_HANDLER_EXISTS', errno: 17, syscall: 'none' });
+      assert.is(ctx.stats().handlers, 1, 'this thread keeps its handler');
+    } finally {
+      await worker.terminate();
+      ctx.close();
+    }
+  });
+}
+
 // In a fresh process, so that both threads' first handlers sit in slot 0 of their cores.
 test('an id from another thread names nothing here: ERR_HANDLER_NOT_FOUND, and this thread\'s handlers stay', () => {
   const r = spawnSync(process.execPath, [fileURLToPath(new URL('./fixtures/foreign-id.mjs', import.meta.url))], { encoding: 'utf8', timeout: 20000 });
