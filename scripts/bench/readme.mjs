@@ -94,7 +94,7 @@ function status(byName) {
     `  own, measured beside it: the native signal echo (C only: a thread asleep in epoll_wait is woken by the fd's`,
     `  realtime signal, whose handler rings a doorbell, as the handler of any event loop must, epoll_wait being left`,
     `  with EINTR) takes ${us1(sigFloorCost)} more per round trip (p50) than the native echo thread woken by the fd itself.`,
-    `  Signal mode takes ${us1(signalCost)} more than libuv, ${signalCost <= sigFloorCost ? 'no more than' : 'above'} what the signal costs in the kernel; the 1.1× target leaves`,
+    `  Signal mode takes ${us1(signalCost)} more than libuv, ${signalCost <= sigFloorCost ? 'no more than' : 'above'} what the signal costs the native echo; the 1.1× target leaves`,
     `  ${us1(allowance)}${sigFloorCost > allowance ? ", less than the signal alone: it is met only in runs where the rest of evwheel's path undercuts libuv's by the difference" : ''}.`,
     `  Counted with strace, signal mode makes five system calls more per round trip than libuv's three (epoll_wait,`,
     `  read, write): the handler's poll of the fd (a signal queued before the fd was drained reports nothing, and a`,
