@@ -1,43 +1,138 @@
-/* Node's own loop watching a threaded loop's epoll set (direct.h): a poll
- * handle on the epoll fd, on the JS thread's Node loop (uvpoll.h). */
+/* Node's own loop watching a loop's epoll set or signalfd (direct.h): a
+ * poll handle on that fd, on the JS thread's Node loop (uvpoll.h). */
 #include <errno.h>
 
 #include "direct.h"
+#include "loops.h"
 #include "napi_bell.h"
+#include "sighandler.h"
+#include "sigloop.h"
+#include "sigmask.h"
 #include "thread.h"
 #include "uvpoll.h"
 
+/* Last: JS may free the loop. Without a bell of this thread the entries
+ * were published with a doorbell byte, read on the loop's next turn, which
+ * does not sleep: the pipe is already readable. */
+static void direct_call_js(evw_loop *loop, struct napi_bell *bell) {
+  if (bell != NULL && ring_take_bell(&loop->ring))
+    napi_bell_call(bell);
+}
+
 /* On the JS thread, inside Node's loop but outside JS: fetch and publish as
  * the progress thread would, then call JS at once through the doorbell's
- * reader (napi_bell.h) if it is this thread's, with no byte written and
- * none read. Otherwise the doorbell rings, and is read on the loop's next
- * turn, which does not sleep: the pipe is already readable. An error (the
- * epoll fd went bad) leaves nothing to fetch; JS frees the loop. */
-static void direct_on_readable(void *data, int status) {
+ * reader if it is this thread's, with no byte written and none read. An
+ * error (the epoll fd went bad) leaves nothing to fetch; JS frees the
+ * loop. */
+static void direct_on_epoll(void *data, int status) {
   evw_loop *loop = data;
   if (status < 0)
     return;
   struct napi_bell *bell = napi_bell_find(loop->ring.bell_fd);
-  if (progress_poll(loop, bell == NULL) > 0 && bell != NULL && ring_take_bell(&loop->ring))
-    napi_bell_call(bell); /* last: JS may free the loop */
+  if (progress_poll(loop, bell == NULL) > 0)
+    direct_call_js(loop, bell);
 }
 
-EVW_EXPORT int evw_loop_watch(evw_loop *loop) {
-  if (loop == NULL || !loop->threaded)
-    return -EINVAL;
-  if (loop->direct != NULL)
-    return 0;
-  /* The ring has one producer: while the progress thread runs, it is it. */
-  if (thread_is_running(loop))
-    return -EBUSY;
+/* Records every queued signal as the handler would; returns how many
+ * entries that published. A full ring asks for a rescan, which rings the
+ * doorbell itself. */
+static uint32_t direct_take_signals(evw_loop *loop, int ring_bell) {
+  struct sys_siginfo infos[16];
+  uint32_t free_before = ring_free_space(&loop->ring);
+  loop->sig.quiet_bell = !ring_bell;
+  long n;
+  while ((n = sys_signalfd_take(loop->sig.signal_fd, infos, 16)) > 0)
+    for (long i = 0; i < n; i++)
+      sighandler_record(loop, &infos[i]);
+  loop->sig.quiet_bell = 0;
+  return free_before - ring_free_space(&loop->ring);
+}
+
+/* Asked by another signal loop's thread, with the loops list locked: a
+ * flag, and this loop's own signal, which it keeps blocked while it
+ * watches, so that the signalfd turns readable and the watch's callback
+ * sees the flag. */
+static void direct_ask_to_stop(evw_loop *other) {
+  __atomic_store_n(&other->sig.stop_asked, 1, __ATOMIC_RELEASE);
+  sys_tgkill(other->owner_tid, other->sig.signo);
+}
+
+/* From the watch's own callback: the handler's path from now on. Once no
+ * loop can ask any more, what is still queued goes to the handler as the
+ * signals are unblocked, where it is installed; else there is nothing to
+ * record (no fd is armed, no timer set), and they stay blocked until
+ * sigloop_start installed it. */
+static void direct_stop_watching_signals(evw_loop *loop) {
+  loops_end_signal_watch(loop);
+  direct_unwatch(loop);
+  if (!loop->sig.started) {
+    sigloop_flush(loop);
+    return;
+  }
+  loop->sig.held_blocked = 0;
+  sigmask_unblock(loop->sig.signo);
+}
+
+/* The signal loop's counterpart: what the handler would have recorded,
+ * taken in one pass, then one call into JS. */
+static void direct_on_signals(void *data, int status) {
+  evw_loop *loop = data;
+  if (status < 0)
+    return;
+  struct napi_bell *bell = napi_bell_find(loop->ring.bell_fd);
+  uint32_t published = direct_take_signals(loop, bell == NULL);
+  if (__atomic_load_n(&loop->sig.stop_asked, __ATOMIC_ACQUIRE))
+    direct_stop_watching_signals(loop);
+  if (published > 0)
+    direct_call_js(loop, bell);
+}
+
+static int direct_start(evw_loop *loop, int fd, uvpoll_cb cb) {
   /* Never what keeps the process alive (uvpoll_start leaves it unref'd):
    * the doorbell's reader is. */
   int rc;
-  struct uv_poll_s *handle = uvpoll_start(loop->epoll_fd, direct_on_readable, loop, &rc);
+  struct uv_poll_s *handle = uvpoll_start(fd, cb, loop, &rc);
   if (handle == NULL)
     return rc;
   __atomic_store_n(&loop->direct, handle, __ATOMIC_RELEASE);
   return 0;
+}
+
+/* Only the process's one signal loop watches (loops.h): a signalfd wakes on
+ * any signal of the process, and two watchers would wake each other for
+ * nothing on every one. A second loop asks the first to stop, and both
+ * take the handler's path for good. Blocked for as long as the watch
+ * lasts, before it is announced (a loop that asks sends this signal), and
+ * before the watch starts: a signal queued in between makes the signalfd
+ * readable, and the watch's first turn takes it. */
+static int direct_watch_signals(evw_loop *loop) {
+  sys_sigset_t previous;
+  sigmask_block(loop->sig.signo, &previous);
+  if (!loops_begin_signal_watch(loop, direct_ask_to_stop)) {
+    sigmask_restore(&previous);
+    return -EBUSY;
+  }
+  int rc = direct_start(loop, loop->sig.signal_fd, direct_on_signals);
+  if (rc < 0) {
+    loops_end_signal_watch(loop);
+    sigmask_restore(&previous);
+    return rc;
+  }
+  loop->sig.held_blocked = 1;
+  return 0;
+}
+
+EVW_EXPORT int evw_loop_watch(evw_loop *loop) {
+  if (loop == NULL || (!loop->threaded && !loop->signal_mode))
+    return -EINVAL;
+  if (loop->direct != NULL)
+    return 0;
+  if (loop->signal_mode)
+    return direct_watch_signals(loop);
+  /* The ring has one producer: while the progress thread runs, it is it. */
+  if (thread_is_running(loop))
+    return -EBUSY;
+  return direct_start(loop, loop->epoll_fd, direct_on_epoll);
 }
 
 void direct_unwatch(evw_loop *loop) {

@@ -25,9 +25,9 @@ static void close_if_open(int fd) {
 /* Releases the registry entries before closing, so that no fd number the
  * kernel may hand out again is still registered to this loop. */
 static void loop_release_resources(evw_loop *loop) {
+  direct_unwatch(loop); /* before its epoll fd or signalfd is closed */
   if (loop->signal_mode)
     sigloop_release(loop);
-  direct_unwatch(loop); /* before its epoll fd is closed */
   registry_release_all(loop);
   close_if_open(loop->epoll_fd);
   close_if_open(loop->timer_fd);

@@ -80,6 +80,17 @@ struct sig_state {
   uint32_t pass;        /* re-arm passes so far (sig_fd.mark) */
   size_t rescan_cursor; /* where the next rescan starts (the ring may fill) */
   struct sig_deferred deferred;
+  /* Node's loop watches the signalfd (direct.h): signo and SIGIO stay
+   * blocked on the owning thread, which takes them out of the signalfd
+   * itself; while it records them, entries are published without a
+   * doorbell byte (JS is called right after). watching is changed with the
+   * loops list locked (loops.h), where another loop reads it; stop_asked
+   * is set there by that other loop. held_blocked: the signals are blocked
+   * for the watch, or left so after it, until the handler is installed. */
+  int watching;
+  int stop_asked;
+  int held_blocked;
+  int quiet_bell;
 };
 
 /* A rearm list entry, as the core writes it (12 bytes, little endian). */

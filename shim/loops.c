@@ -85,3 +85,24 @@ int loops_signal_in_use(void) {
   pthread_mutex_unlock(&loops_lock);
   return signo;
 }
+
+int loops_begin_signal_watch(evw_loop *loop, void (*ask)(evw_loop *other)) {
+  pthread_mutex_lock(&loops_lock);
+  int alone = 1;
+  for (evw_loop *l = loops_first; l != NULL; l = l->all_next) {
+    if (l == loop || !l->signal_mode)
+      continue;
+    alone = 0;
+    if (l->sig.watching)
+      ask(l);
+  }
+  loop->sig.watching = alone;
+  pthread_mutex_unlock(&loops_lock);
+  return alone;
+}
+
+void loops_end_signal_watch(evw_loop *loop) {
+  pthread_mutex_lock(&loops_lock);
+  loop->sig.watching = 0;
+  pthread_mutex_unlock(&loops_lock);
+}

@@ -26,6 +26,16 @@ int loops_bell_in_use(int bell_fd);
 /* The signal of the first live signal loop, 0 if there is none. */
 int loops_signal_in_use(void);
 
+/* The signalfd watch of signal loops (direct.h) is for the process's only
+ * signal loop: every signal of the process wakes every signalfd watcher.
+ * With the list locked: when loop is the only signal loop listed, marks it
+ * watching and returns 1; else calls ask(other) for every other loop that
+ * is watching (to make it stop) and returns 0. */
+int loops_begin_signal_watch(evw_loop *loop, void (*ask)(evw_loop *other));
+
+/* Unmarks it, with the list locked: no loop asks it any more. */
+void loops_end_signal_watch(evw_loop *loop);
+
 /* Frees every loop owned by tid (loop.c): the cleanup hook of that thread.
  * Returns how many it had to leak (unlisted, their thread still running). */
 int loop_free_all_owned_by(pid_t tid);

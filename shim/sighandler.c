@@ -33,7 +33,7 @@ static void sighandler_put(evw_loop *loop, int fd, uint32_t bits, uint32_t kind)
     return;
   }
   ring_put(ring, 0, fd, 0, bits, kind); /* seq 0: "the current registration" */
-  ring_publish(ring, 1, 1);
+  ring_publish(ring, 1, !loop->sig.quiet_bell);
 }
 
 void sighandler_fd(evw_loop *loop, int fd, long band) {
@@ -99,7 +99,7 @@ static void sighandler_defer(evw_loop *loop, const struct sys_siginfo *info) {
   }
 }
 
-static void sighandler_record(evw_loop *loop, const struct sys_siginfo *info) {
+void sighandler_record(evw_loop *loop, const struct sys_siginfo *info) {
   if (!sigdefer_enter(loop)) {
     sighandler_defer(loop, info);
     return;

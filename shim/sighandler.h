@@ -15,6 +15,11 @@
 
 void sighandler_fn(const struct sys_siginfo *info);
 
+/* What the handler does with one signal of the loop's thread; also how
+ * the JS thread records the signals it takes out of the signalfd itself
+ * (direct_linux.c), where no handler runs. */
+void sighandler_record(evw_loop *loop, const struct sys_siginfo *info);
+
 /* What the handler does for each kind of signal, inside the producer
  * section (sigdefer.c replays deferred signals through them): an FD entry
  * for a registered fd that is ready now (a stale signal writes nothing), a

@@ -14,8 +14,9 @@ int sigloop_start(evw_loop *loop);
  * flushed, the dispositions released (the last user restores them). */
 int sigloop_stop(evw_loop *loop);
 
-/* Part of freeing: stops, restores every fd, leaves the owner table and
- * closes the signalfd. Call on the owning thread. */
+/* Part of freeing, after the direct watch closed: stops, restores every fd,
+ * leaves the owner table, closes the signalfd and unblocks the signals the
+ * watch kept blocked. Call on the owning thread. */
 void sigloop_release(evw_loop *loop);
 
 /* Reads and discards every queued signo and SIGIO signal of the calling

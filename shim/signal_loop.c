@@ -87,6 +87,12 @@ int sigloop_start(evw_loop *loop) {
   if (section)
     sigdefer_leave(loop);
   sigmask_restore(&previous);
+  /* Left blocked by a watch that stopped before any handler was installed
+   * (direct_linux.c): the handler takes them from now on. */
+  if (loop->sig.held_blocked && loop->direct == NULL) {
+    loop->sig.held_blocked = 0;
+    sigmask_unblock(loop->sig.signo);
+  }
   return 0;
 }
 
@@ -121,4 +127,11 @@ void sigloop_release(evw_loop *loop) {
     loop->sig.signal_fd = -1;
   }
   sigmask_restore(&previous);
+  /* The watch blocked them for good; nothing of this loop is queued any
+   * more, and the thread gets them unblocked as the loop's creation left
+   * them. */
+  if (loop->sig.held_blocked) {
+    loop->sig.held_blocked = 0;
+    sigmask_unblock(loop->sig.signo);
+  }
 }

@@ -245,6 +245,29 @@ int sys_signalfd(sys_sigset_t set) {
   return rc_of(signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC));
 }
 
+int sys_tgkill(int tid, int signo) { return rc_of((int)syscall(SYS_tgkill, getpid(), tid, signo)); }
+
+long sys_signalfd_take(int fd, struct sys_siginfo *out, size_t max) {
+  struct signalfd_siginfo raw[16];
+  if (max > 16)
+    max = 16;
+  ssize_t n;
+  do {
+    n = read(fd, raw, max * sizeof raw[0]);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return errno == EAGAIN ? 0 : -errno;
+  size_t count = (size_t)n / sizeof raw[0];
+  for (size_t i = 0; i < count; i++)
+    out[i] = (struct sys_siginfo){.signo = (int)raw[i].ssi_signo,
+                                  .code = raw[i].ssi_code,
+                                  .fd = raw[i].ssi_fd,
+                                  .band = (long)raw[i].ssi_band,
+                                  .value_int = raw[i].ssi_int,
+                                  .context = NULL};
+  return (long)count;
+}
+
 int sys_timer_create(int signo, int tid, int value, sys_timer_t *timer) {
   struct sigevent event;
   memset(&event, 0, sizeof event);

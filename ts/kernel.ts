@@ -30,7 +30,8 @@ export interface Kernel {
   poll(loop: LoopHandle): number;
   /**
    * Threaded loops, before the thread starts: the calling thread's Node loop watches the epoll set
-   * and fetches itself (one wake-up per event instead of the thread's and then JS's).
+   * and fetches itself (one wake-up per event instead of the thread's and then JS's). Signal loops:
+   * it watches the signalfd, the signals blocked, and takes them itself (no handler, no doorbell).
    * `-ENOTSUP` where it cannot (not loaded as a Node-API module here, e.g. the simulation).
    */
   watch(loop: LoopHandle): number;

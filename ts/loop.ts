@@ -68,10 +68,11 @@ export class Loop {
       throw errnoError(handle, kind === 'signal' ? 'evw_loop_new_signal' : 'evw_loop_new', `creating a ${kind} loop`);
     }
     this.handle = handle;
-    // Node's own loop watches the epoll set and the JS thread fetches (in C, outside JS). Any
-    // refusal (the simulation: ENOTSUP) leaves the progress thread fetching: two wake-ups per
-    // event instead of one, slower, not wrong.
-    if (kind === 'thread') kernel.watch(handle);
+    // Node's own loop watches the epoll set (thread) or the signalfd (signal, its signals then
+    // kept blocked) and the JS thread fetches (in C, outside JS). Any refusal (the simulation:
+    // ENOTSUP; a second signal loop in the process: EBUSY) leaves the progress thread fetching,
+    // or the signal handler recording: slower, not wrong.
+    if (kind !== 'poll') kernel.watch(handle);
     this.globalCtx = x.ctxCreate(this.index, 0);
   }
 

@@ -1,10 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { closeSync, constants, openSync, readFileSync, writeSync, promises as fsp } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import koffi from 'koffi';
 import { AsyncContext, Events, EvwheelError, setEventHandler } from 'evwheel';
 import { closeAll, drain, pipe, until, writeBytes } from './support.mjs';
@@ -21,6 +22,12 @@ const O_ASYNC = 0o20000;
 /** Signals this process catches, from /proc (SigCgt is a hex mask, bit n-1 for signal n). */
 function caught(signo) {
   const mask = BigInt('0x' + readFileSync('/proc/self/status', 'utf8').match(/SigCgt:\s*([0-9a-f]+)/)[1]);
+  return ((mask >> BigInt(signo - 1)) & 1n) === 1n;
+}
+
+/** Whether signo is set in a mask of this thread's /proc status (SigBlk: blocked, SigPnd: queued). */
+function threadMask(field, signo) {
+  const mask = BigInt('0x' + readFileSync('/proc/thread-self/status', 'utf8').match(new RegExp(`${field}:\\s*([0-9a-f]+)`))[1]);
   return ((mask >> BigInt(signo - 1)) & 1n) === 1n;
 }
 
@@ -237,6 +244,41 @@ test('fs, child_process and loopback networking keep working under a 0.1 ms sign
     ctx.close();
   }
 });
+
+// Node's loop watches the loop's signalfd: the signal never interrupts JS (no handler runs in the
+// middle of user code); it waits in the kernel's queue until JS yields, and is taken from there.
+test('the signal stays blocked on the JS thread: readiness made by running JS waits for it to yield', async () => {
+  const ctx = AsyncContext.create({ mode: 'signal' });
+  const [r, w] = pipe();
+  let calls = 0;
+  ctx.setEventHandler(r, Events.IN, () => { drain(r); calls++; });
+  assert.ok(threadMask('SigBlk', ctx.signal), 'blocked');
+  writeBytes(w);
+  assert.ok(threadMask('SigPnd', ctx.signal), 'queued, not handled');
+  assert.is(calls, 0);
+  await until(() => calls === 1);
+  assert.not.ok(threadMask('SigPnd', ctx.signal), 'taken');
+  ctx.close();
+});
+
+// Every signal of the process wakes every signalfd watcher: with a second signal loop (a worker's)
+// the first one stops watching and both take the handler's path, else each would wake for the
+// other's signals.
+for (const when of ['started', 'idle']) {
+  test(`beside a worker's signal loop the main thread (${when}) stops watching: the worker's 0.1 ms timer does not wake it`, () => {
+    const fixture = fileURLToPath(new URL('./fixtures/signal-herd.mjs', import.meta.url));
+    const child = spawnSync(process.execPath, [fixture, when], { encoding: 'utf8', timeout: 30000 });
+    assert.is(child.status, 0, child.stderr);
+    const r = JSON.parse(child.stdout.trim().split('\n').pop());
+    assert.ok(r.watchingAlone, 'alone, it watched (its signal blocked)');
+    // Idle, no handler is installed to take its signal: blocked until its first fd handler.
+    assert.is(r.beside.blocked, when === 'idle', 'beside the worker');
+    // Watching, it would wake about once per expiration of the worker's timer.
+    assert.ok(r.beside.wakeUps * 4 < r.beside.expirations, `${r.beside.wakeUps} wake-ups for ${r.beside.expirations} expirations`);
+    assert.not.ok(r.blockedAfter, 'the handler takes it');
+    assert.is(r.delivered, 1, 'and its own events still come');
+  });
+}
 
 test('a signal-mode fd handler sees every write after a drain', async () => {
   const ctx = AsyncContext.create({ mode: 'signal' });

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  EPOLLIN, KIND_FD, closeFds, errno, fdTarget, makePipe, makeRing, newLoop, readAll,
+  EPOLLIN, KIND_FD, closeFds, errno, fdTarget, makePipe, makeRing, newLoop, newSignalLoop, readAll,
   registerCleanupHook, shim, sleep, waitFor, writeBytes,
 } from './helpers.mjs';
 
@@ -114,39 +114,52 @@ test('a ref\'d bell keeps the process alive, an unref\'d one does not', () => {
   assert.is(run(true, 2000).signal, 'SIGTERM', 'still running when killed');
 });
 
-test('a watched epoll set calls it straight from C: no doorbell byte, one call per batch', async () => {
-  const bell = bellSetup();
-  const ring = makeRing(16);
-  const loop = newLoop(ring, { threaded: true, bellFd: bell.write });
-  assert.is(shim.watch(loop), 0);
-  const pipe = makePipe();
-  const seq = shim.fdAdd(loop, pipe.r, EPOLLIN);
-  writeBytes(pipe.w);
-  assert.ok(await waitFor(() => bell.calls === 1));
-  assert.is(ring.bellArmed(), 0, 'the call took the bell');
-  assert.equal(ring.take(), [{ fd: pipe.r, seq, bits: EPOLLIN, kind: KIND_FD }]);
-  await sleep(20);
-  assert.is(bell.calls, 1, 'no byte followed');
-  shim.loopFree(loop);
-  closeFds(pipe.r, pipe.w);
-  bell.done();
-});
+/** The two loops Node's loop can watch: a threaded loop's epoll set, a signal loop's signalfd. */
+const watchable = [
+  ['epoll set', (ring, bellFd) => newLoop(ring, { threaded: true, bellFd })],
+  ['signalfd', (ring, bellFd) => {
+    const loop = newSignalLoop(ring, shim.signalChoose(0), { bellFd });
+    assert.is(shim.start(loop), 0);
+    return loop;
+  }],
+];
 
-test('freeing the watched loop from inside the call is safe', async () => {
-  let loop;
-  const bell = bellSetup(() => { shim.loopFree(loop); loop = null; });
-  const ring = makeRing(16);
-  loop = newLoop(ring, { threaded: true, bellFd: bell.write });
-  assert.is(shim.watch(loop), 0);
-  const pipe = makePipe();
-  shim.fdAdd(loop, pipe.r, EPOLLIN);
-  writeBytes(pipe.w);
-  assert.ok(await waitFor(() => loop === null));
-  await sleep(20);
-  assert.is(bell.calls, 1);
-  closeFds(pipe.r, pipe.w);
-  bell.done();
-});
+for (const [kind, create] of watchable) {
+  test(`a watched ${kind} calls it straight from C: no doorbell byte, one call per batch`, async () => {
+    const bell = bellSetup();
+    const ring = makeRing(16);
+    const loop = create(ring, bell.write);
+    assert.is(shim.watch(loop), 0);
+    const pipe = makePipe();
+    const seq = shim.fdAdd(loop, pipe.r, EPOLLIN);
+    writeBytes(pipe.w);
+    assert.ok(await waitFor(() => bell.calls === 1));
+    assert.is(ring.bellArmed(), 0, 'the call took the bell');
+    // A signal loop's entries name "the current registration" (seq 0).
+    assert.equal(ring.take(), [{ fd: pipe.r, seq: kind === 'signalfd' ? 0 : seq, bits: EPOLLIN, kind: KIND_FD }]);
+    await sleep(20);
+    assert.is(bell.calls, 1, 'no byte followed');
+    shim.loopFree(loop);
+    closeFds(pipe.r, pipe.w);
+    bell.done();
+  });
+
+  test(`freeing the loop of a watched ${kind} from inside the call is safe`, async () => {
+    let loop;
+    const bell = bellSetup(() => { shim.loopFree(loop); loop = null; });
+    const ring = makeRing(16);
+    loop = create(ring, bell.write);
+    assert.is(shim.watch(loop), 0);
+    const pipe = makePipe();
+    shim.fdAdd(loop, pipe.r, EPOLLIN);
+    writeBytes(pipe.w);
+    assert.ok(await waitFor(() => loop === null));
+    await sleep(20);
+    assert.is(bell.calls, 1);
+    closeFds(pipe.r, pipe.w);
+    bell.done();
+  });
+}
 
 /** ts/bell.ts on its own (it imports only node:net), compiled as the bundle compiles it. */
 async function bellModule() {

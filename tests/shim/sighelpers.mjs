@@ -80,3 +80,9 @@ export function setSoftRlimit(resource, soft) {
   lim[0] = BigInt(soft);
   return cSetrlimit(resource, lim);
 }
+
+export function softRlimit(resource) {
+  const lim = new BigUint64Array(2);
+  cGetrlimit(resource, lim);
+  return lim[0];
+}
