@@ -41,9 +41,11 @@ static uint32_t direct_take_signals(evw_loop *loop, int ring_bell) {
   uint32_t free_before = ring_free_space(&loop->ring);
   loop->sig.quiet_bell = !ring_bell;
   long n;
-  while ((n = sys_signalfd_take(loop->sig.signal_fd, infos, 16)) > 0)
+  do {
+    n = sys_signalfd_take(loop->sig.signal_fd, infos, 16);
     for (long i = 0; i < n; i++)
       sighandler_record(loop, &infos[i]);
+  } while (n == 16); /* a short read emptied the queue: no read to find it empty */
   loop->sig.quiet_bell = 0;
   return free_before - ring_free_space(&loop->ring);
 }

@@ -29,7 +29,8 @@ function status(byName) {
   const spinning = rt['native relay, busy-polling (floor of a spinning hand-off)'];
   const epoll = rt['epoll (npm)'];
   const us1 = (v) => `${v.toFixed(1)} µs`;
-  const sigFloorCost = rt['native signal echo (floor of a signal wake-up)'].p50 - rt['native echo thread (floor)'].p50;
+  const sigFloor = rt['native signal echo (floor of a signal wake-up)'];
+  const sigFloorCost = sigFloor.p50 - (sigFloor.nativeEchoP50 ?? rt['native echo thread (floor)'].p50);
   const signalCost = rt['evwheel signal'].p50 - rt['net.Socket (libuv)'].p50;
   const allowance = rt['net.Socket (libuv)'].p50 * 0.1;
   const cpu = (r) => `${Math.round(r.cpuUsPerRoundTrip)} µs`;

@@ -1,7 +1,7 @@
 // Round trip: a native thread writes one byte to a pipe and waits for the echo on a second pipe;
 // the contender reads it and echoes it. Contenders: a native echo thread (the floor: no JS), a
 // native signal echo (the floor of a loop woken by the fd's signal instead of the fd: what signal
-// mode cannot go below), a native relay (an epoll thread ringing a doorbell for an echo thread:
+// mode cannot go below; measured in a process of its own, sigfloor.mjs), a native relay (an epoll thread ringing a doorbell for an echo thread:
 // the floor of any design that hands an event from one thread to another; once more with its
 // epoll thread busy-polling instead of sleeping),
 // net.Socket (libuv; also with onread, its lightest JS path), the epoll npm package (its watcher thread hands each event to the loop
@@ -9,28 +9,25 @@
 // build) and evwheel in thread, signal and poll mode (poll: a setImmediate loop). Rounds interleave
 // the contenders; p50/p99 over all their samples, in µs, and the CPU time the whole process used
 // per round trip.
+import { spawnSync } from 'node:child_process';
 import { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { AsyncContext, Events } from 'evwheel';
 import { percentile, table } from './harness.mjs';
-import { nativePeers, whenDone } from './native.mjs';
+import { nativePeers } from './native.mjs';
+import { NATIVE_ECHO, SIGNAL_ECHO, nativeFloors, pingRounds } from './pingpong.mjs';
 import { EPOLL_NAME, loadEpoll, notAvailable } from './epoll-addon.mjs';
 
 export async function roundtripBench({ quick }) {
   const n = nativePeers();
-  const pipe = n.pipe;
   const buf = new Uint8Array(64);
   const rounds = quick ? 1 : 5;
   const count = quick ? 100 : 1000;
   const gapUs = 50;
 
-  /** Echo set-ups: each returns a stop function. */
+  /** Echo set-ups: each returns a stop function. The native signal echo runs in a child (below). */
   const echoes = {
-    'native echo thread (floor)': (inFd, outFd) => { const e = n.echoStart(inFd, outFd); return () => n.echoStop(e); },
-    'native signal echo (floor of a signal wake-up)': (inFd, outFd) => {
-      const e = n.sigechoStart(inFd, outFd);
-      if (!e) throw new Error('the native signal echo found no free realtime signal');
-      return () => n.sigechoStop(e);
-    },
+    [NATIVE_ECHO]: nativeFloors()[NATIVE_ECHO],
     'native relay, two threads (floor of a thread hand-off)': (inFd, outFd) => { const r = n.relayStart(inFd, outFd, 0); return () => n.relayStop(r); },
     // Its epoll thread polls for 1 ms after each event instead of sleeping (the pinger writes
     // again within about 100 µs): what busy-polling the progress thread could gain at best.
@@ -76,34 +73,23 @@ export async function roundtripBench({ quick }) {
     };
   }
 
-  const samples = Object.fromEntries(Object.keys(echoes).map((k) => [k, []]));
-  // CPU time of the whole process (pinger, JS thread, any progress thread) per round trip: what a
-  // contender costs besides its latency. The pinger sleeps through its gap (usleep), so busy
-  // threads show.
-  const cpuUs = Object.fromEntries(Object.keys(echoes).map((k) => [k, 0]));
-  for (let r = 0; r < rounds; r++) {
-    for (const [name, start] of Object.entries(echoes)) {
-      const [toJs, fromPinger] = pipe();
-      const [toPinger, fromJs] = pipe();
-      const stop = start(toJs, fromJs);
-      const out = new Float64Array(new SharedArrayBuffer(8 * count));
-      const cpu = process.cpuUsage();
-      const run = n.pingStart(fromPinger, toPinger, count, gapUs, out);
-      await whenDone(() => n.pingDone(run));
-      n.pingJoin(run);
-      const used = process.cpuUsage(cpu);
-      cpuUs[name] += used.user + used.system;
-      stop();
-      for (const fd of name.startsWith('net.Socket') ? [fromPinger, toPinger, fromJs] : [toJs, fromPinger, toPinger, fromJs]) n.close(fd);
-      for (const ns of out) if (ns > 0) samples[name].push(ns / 1000);
-    }
-  }
+  const { samples, cpuUs } = await pingRounds(echoes, { rounds, count, gapUs, closesIn: (name) => name.startsWith('net.Socket') });
+  // In a process of its own (sigfloor.mjs), after the rest: beside evwheel's signal loop here, its
+  // signals would wake this JS thread as well. Its row goes after the native echo's.
+  const child = spawnSync(process.execPath, [fileURLToPath(new URL('./sigfloor.mjs', import.meta.url)), rounds, count, gapUs], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`the signal floor's process failed: ${child.stderr}`);
+  const floor = JSON.parse(child.stdout);
+  const ordered = (record, extra) => Object.fromEntries(Object.entries(record).flatMap(([k, v]) => k === NATIVE_ECHO ? [[k, v], [SIGNAL_ECHO, extra]] : [[k, v]]));
+  const allSamples = ordered(samples, floor.samples[SIGNAL_ECHO]);
+  const allCpuUs = ordered(cpuUs, floor.cpuUs[SIGNAL_ECHO]);
   const libuvP50 = percentile(samples['net.Socket (libuv)'], 0.5);
   // The distribution, for the chart: the latency at every percentile from 1 to 99, and p99.9.
   const fractions = [...Array.from({ length: 99 }, (_, i) => (i + 1) / 100), 0.999];
-  const results = Object.entries(samples).map(([name, s]) => ({
+  const results = Object.entries(allSamples).map(([name, s]) => ({
     name, n: s.length, p50: percentile(s, 0.5), p99: percentile(s, 0.99), vsLibuv: percentile(s, 0.5) / libuvP50,
-    cpuUsPerRoundTrip: s.length ? cpuUs[name] / s.length : null,
+    cpuUsPerRoundTrip: s.length ? allCpuUs[name] / s.length : null,
+    // The signal echo's own reference: the native echo measured beside it, in its process.
+    ...(name === SIGNAL_ECHO ? { nativeEchoP50: percentile(floor.samples[NATIVE_ECHO], 0.5) } : {}),
     distribution: fractions.map((fraction) => ({ fraction, us: percentile(s, fraction) })),
   }));
   // A contender that could not run keeps its row, after net.Socket, with no numbers.
