@@ -122,6 +122,10 @@ void sigloop_release(evw_loop *loop) {
     owner_table_remove(loop->owner_tid);
     loop->sig.owner_listed = 0;
   }
+  /* Stopped or never started, a loop may still have the request of another
+   * loop to stop watching queued (direct_linux.c): unblocked with no
+   * handler, it would kill the process. */
+  sigloop_flush(loop);
   if (loop->sig.signal_fd >= 0) {
     sys_close(loop->sig.signal_fd);
     loop->sig.signal_fd = -1;
