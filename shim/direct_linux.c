@@ -37,15 +37,15 @@ static void direct_on_epoll(void *data, int status) {
  * entries that published. A full ring asks for a rescan, which rings the
  * doorbell itself. */
 static uint32_t direct_take_signals(evw_loop *loop, int ring_bell) {
-  struct sys_siginfo infos[16];
+  struct sys_siginfo infos[SYS_SIGNALFD_TAKE_MAX];
   uint32_t free_before = ring_free_space(&loop->ring);
   loop->sig.quiet_bell = !ring_bell;
   long n;
   do {
-    n = sys_signalfd_take(loop->sig.signal_fd, infos, 16);
+    n = sys_signalfd_take(loop->sig.signal_fd, infos, SYS_SIGNALFD_TAKE_MAX);
     for (long i = 0; i < n; i++)
       sighandler_record(loop, &infos[i]);
-  } while (n == 16); /* a short read emptied the queue: no read to find it empty */
+  } while (n == SYS_SIGNALFD_TAKE_MAX); /* a short read emptied the queue: no read to find it empty */
   loop->sig.quiet_bell = 0;
   return free_before - ring_free_space(&loop->ring);
 }

@@ -126,10 +126,11 @@ int sys_sigmask(int how, const sys_sigset_t *set, sys_sigset_t *old); /* this th
 int sys_tgkill(int tid, int signo); /* to a thread of this process; Linux only (direct_linux.c) */
 int sys_signalfd(sys_sigset_t set);                                    /* non-blocking */
 #define SYS_SIGNALFD_INFO_BYTES 128
-/* Takes up to max (at most 16) queued signals out of a signalfd, as the
- * handler would have got them (context NULL: nothing was interrupted). How
- * many, 0 when none is queued, or -errno. Linux only: for the direct watch
- * (direct_linux.c). */
+/* Takes up to max (at most SYS_SIGNALFD_TAKE_MAX) queued signals out of a
+ * signalfd, as the handler would have got them (context NULL: nothing was
+ * interrupted). How many, 0 when none is queued, or -errno. Linux only: for
+ * the direct watch (direct_linux.c). */
+#define SYS_SIGNALFD_TAKE_MAX 16
 long sys_signalfd_take(int fd, struct sys_siginfo *out, size_t max);
 
 /* POSIX timers: CLOCK_MONOTONIC, SIGEV_THREAD_ID to tid with signo and

@@ -248,9 +248,9 @@ int sys_signalfd(sys_sigset_t set) {
 int sys_tgkill(int tid, int signo) { return rc_of((int)syscall(SYS_tgkill, getpid(), tid, signo)); }
 
 long sys_signalfd_take(int fd, struct sys_siginfo *out, size_t max) {
-  struct signalfd_siginfo raw[16];
-  if (max > 16)
-    max = 16;
+  struct signalfd_siginfo raw[SYS_SIGNALFD_TAKE_MAX];
+  if (max > SYS_SIGNALFD_TAKE_MAX)
+    max = SYS_SIGNALFD_TAKE_MAX;
   ssize_t n;
   do {
     n = read(fd, raw, max * sizeof raw[0]);
