@@ -21,8 +21,12 @@ import { EPOLL_NAME, loadEpoll, notAvailable } from './epoll-addon.mjs';
 export async function roundtripBench({ quick }) {
   const n = nativePeers();
   const buf = new Uint8Array(64);
-  const rounds = quick ? 1 : 5;
-  const count = quick ? 100 : 1000;
+  // Many short rounds rather than a few long ones: this VM's speed drifts over seconds, and a long
+  // round hands a whole drift to one contender. Six runs each, signal mode's p50 over libuv's
+  // spread 0.87–1.22 in 5 rounds of 1,000 and 0.93–1.04 in 25 rounds of 200 (the same samples);
+  // rounds of 100 slowed the native echo itself (37 µs against 11), each round's start weighing more.
+  const rounds = quick ? 1 : 25;
+  const count = quick ? 100 : 200;
   const gapUs = 50;
 
   /** Echo set-ups: each returns a stop function. The native signal echo runs in a child (below). */
