@@ -17,7 +17,7 @@ const linuxOnly = (f) => f.endsWith('_linux.c') || f.startsWith('napi_');
 export const simExports = [
   'evw_clock_ns', 'evw_doorbell_new', 'evw_doorbell_close', 'evw_close', 'evw_loop_new', 'evw_loop_free',
   'evw_fd_add', 'evw_fd_mod', 'evw_fd_del', 'evw_loop_rearm', 'evw_loop_arm_timer',
-  'evw_loop_start', 'evw_loop_stop', 'evw_loop_wake', 'evw_loop_poll', 'evw_loop_watch',
+  'evw_loop_start', 'evw_loop_stop', 'evw_loop_wake', 'evw_loop_poll', 'evw_loop_watch', 'evw_loop_fetch',
   'evw_signal_choose', 'evw_loop_new_signal', 'evw_loop_rescan', 'evw_fd_owner_tid',
   'sim_init', 'sim_pipe', 'sim_write', 'sim_read', 'sim_close', 'sim_now', 'sim_next_timer', 'sim_set_now', 'sim_advance_begin', 'sim_step_to_timer',
   'sim_advance_end', 'sim_run', 'sim_inject_write', 'sim_injections_pending', 'malloc', 'free',

@@ -19,6 +19,16 @@
 
 #include "loop.h"
 
+/* Starts the watch: 0 (or already watching), -EBUSY (a threaded loop whose
+ * thread runs; another signal loop exists), -EINVAL, -ENOTSUP (no Node
+ * loop here). */
+EVW_EXPORT int evw_loop_watch(evw_loop *loop);
+
+/* On the loop's JS thread: fetches what the watch would, into the ring,
+ * without a doorbell; entries published, 0 when nothing watches, or
+ * -errno. */
+EVW_EXPORT int evw_loop_fetch(evw_loop *loop);
+
 /* Stops and closes the watch, if any: on the loop's JS thread (libuv is not
  * thread-safe), before the epoll fd or the signalfd is closed, after the
  * thread stopped. A signal loop's signals stay blocked (sigloop_release

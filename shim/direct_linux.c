@@ -75,17 +75,24 @@ static void direct_stop_watching_signals(evw_loop *loop) {
   sigmask_unblock(loop->sig.signo);
 }
 
-/* The signal loop's counterpart: what the handler would have recorded,
- * taken in one pass, then one call into JS. */
+/* What the handler would have recorded, taken in one pass; a request to
+ * stop watching is honoured once the queue is empty. Returns how many
+ * entries that published. */
+static uint32_t direct_fetch_signals(evw_loop *loop, int ring_bell) {
+  uint32_t published = direct_take_signals(loop, ring_bell);
+  if (__atomic_load_n(&loop->sig.stop_asked, __ATOMIC_ACQUIRE))
+    direct_stop_watching_signals(loop);
+  return published;
+}
+
+/* The signal loop's counterpart: the signals fetched, then one call into
+ * JS. */
 static void direct_on_signals(void *data, int status) {
   evw_loop *loop = data;
   if (status < 0)
     return;
   struct napi_bell *bell = napi_bell_find(loop->ring.bell_fd);
-  uint32_t published = direct_take_signals(loop, bell == NULL);
-  if (__atomic_load_n(&loop->sig.stop_asked, __ATOMIC_ACQUIRE))
-    direct_stop_watching_signals(loop);
-  if (published > 0)
+  if (direct_fetch_signals(loop, bell == NULL) > 0)
     direct_call_js(loop, bell);
 }
 
@@ -135,6 +142,21 @@ EVW_EXPORT int evw_loop_watch(evw_loop *loop) {
   if (thread_is_running(loop))
     return -EBUSY;
   return direct_start(loop, loop->epoll_fd, direct_on_epoll);
+}
+
+/* ctx.poll() on a watched loop: what the watch's callback would fetch,
+ * fetched now and published without a doorbell (the caller drains next).
+ * A JS thread that polls without yielding to Node's loop would see nothing
+ * otherwise: while the watch lasts, no thread and no handler publishes. 0
+ * where nothing watches: those producers publish by themselves. */
+EVW_EXPORT int evw_loop_fetch(evw_loop *loop) {
+  if (loop == NULL || (!loop->threaded && !loop->signal_mode))
+    return -EINVAL;
+  if (loop->direct == NULL)
+    return 0;
+  if (loop->signal_mode)
+    return (int)direct_fetch_signals(loop, 0);
+  return progress_poll(loop, 0);
 }
 
 void direct_unwatch(evw_loop *loop) {

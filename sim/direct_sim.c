@@ -11,4 +11,11 @@ EVW_EXPORT int evw_loop_watch(evw_loop *loop) {
   return -ENOTSUP;
 }
 
+/* Nothing watches here: the producers publish by themselves. */
+EVW_EXPORT int evw_loop_fetch(evw_loop *loop) {
+  if (loop == NULL || (!loop->threaded && !loop->signal_mode))
+    return -EINVAL;
+  return 0;
+}
+
 void direct_unwatch(evw_loop *loop) { (void)loop; }

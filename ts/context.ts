@@ -137,12 +137,14 @@ export class AsyncContext extends EventEmitter {
 
   /**
    * Dispatches whatever is ready now: missed events first (once unblocked they are ready too),
-   * then, for poll mode, the context's own fds and due timers.
+   * then, for poll mode, the context's own fds and due timers; for the other modes, what their
+   * thread's loop has (every context of that mode on this JS thread), the kernel asked first, so
+   * that a JS thread busy in a loop sees fd events without yielding.
    */
   poll(): void {
     this.#assertOpen();
     if (!this.isBlocked && this.#rt.core.x.ctxMissedCount(this.#index) > 0) this.#rt.deliverMissed(this.#index, this.#loop);
-    this.#rt.deliver(this.#loop);
+    this.#rt.deliver(this.#loop, true);
   }
 
   stats(): ContextStats {

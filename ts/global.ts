@@ -65,5 +65,5 @@ export function modifyHandler(fd: number, events: number): void {
 /** Dispatches whatever is ready for global handlers of every mode. */
 export function poll(): void {
   const rt = runtime();
-  for (const loop of rt.globalLoops()) rt.deliver(loop);
+  for (const loop of rt.globalLoops()) rt.deliver(loop, true);
 }

@@ -35,6 +35,12 @@ export interface Kernel {
    * `-ENOTSUP` where it cannot (not loaded as a Node-API module here, e.g. the simulation).
    */
   watch(loop: LoopHandle): number;
+  /**
+   * A watched loop (above), on its JS thread: what the watch would fetch, fetched now into the
+   * ring with no doorbell, for poll() in a JS thread that does not yield. Entries published; 0
+   * where nothing watches (the thread or the signal handler publishes by itself).
+   */
+  fetch(loop: LoopHandle): number;
 
   // ---- signal mode (docs/INTERNALS.md "Signal loops") ----
   /** The realtime signal to use: `requested`, or 0 for the default. Installs nothing. */

@@ -126,10 +126,14 @@ export class Loop {
     return this.freed;
   }
 
-  /** Poll loops: asks the kernel what is ready now, into the ring. */
+  /**
+   * Asks the kernel what is ready now, into the ring: poll loops always; asynchronous loops while
+   * Node's loop watches them, as no thread or handler publishes then, and a poll() that does not
+   * yield to Node's loop would otherwise see nothing.
+   */
   collect(): number {
-    const n = this.kernel.poll(this.handle);
-    if (n < 0) throw errnoError(n, 'epoll_wait', 'poll');
+    const n = this.isAsync ? this.kernel.fetch(this.handle) : this.kernel.poll(this.handle);
+    if (n < 0) throw errnoError(n, this.kind === 'signal' ? 'read' : 'epoll_wait', 'poll');
     return n;
   }
 

@@ -61,6 +61,7 @@ export function nativeKernel(): Kernel {
     wake: lib.func('evw_loop_wake', 'int', [Loop]),
     poll: lib.func('evw_loop_poll', 'int', [Loop]),
     watch: lib.func('evw_loop_watch', 'int', [Loop]),
+    fetch: lib.func('evw_loop_fetch', 'int', [Loop]),
     signalChoose: lib.func('int evw_signal_choose(int requested)'),
     loopNewSignal: lib.func('evw_loop_new_signal', Loop, ['uint8_t *', 'uint32_t', 'int', 'int', koffi.out(koffi.pointer('int'))]),
     rescan: lib.func('evw_loop_rescan', 'int', [Loop]),
@@ -88,6 +89,7 @@ export function nativeKernel(): Kernel {
     wake: (loop) => f.wake(loop),
     poll: (loop) => f.poll(loop),
     watch: (loop) => f.watch(loop),
+    fetch: (loop) => f.fetch(loop),
     signalChoose: (requested) => f.signalChoose(requested),
     loopNewSignal(memory, ringOffset, bellFd, signo) {
       const loop = f.loopNewSignal(memory, ringOffset, bellFd, signo, err) as LoopHandle | null;

@@ -326,17 +326,18 @@ export class Runtime {
   // ---- delivery ----------------------------------------------------------------------------
 
   /**
-   * Collects what is ready on `loop` (poll loops ask the kernel first), lets the core decide,
-   * and runs the callbacks. Nested calls (from a callback) append to the same dispatch list.
+   * Collects what is ready on `loop`, lets the core decide, and runs the callbacks. `ask`: the
+   * kernel is asked first (poll(); a doorbell's call finds its events published already). Nested
+   * calls (from a callback) append to the same dispatch list.
    */
-  deliver(loop: Loop): void {
+  deliver(loop: Loop, ask: boolean): void {
     this.assertAlive();
     const x = this.core.x;
     this.enter(loop);
     let pending = false;
     try {
       for (let round = 0; round < MAX_ROUNDS && !loop.isFreed; round++) {
-        const collected = loop.kind === 'poll' ? loop.collect() : 0;
+        const collected = ask ? loop.collect() : 0;
         const start = x.drainStart();
         const end = x.drain(loop.index, this.now());
         this.dispatch(start, end);
@@ -456,7 +457,7 @@ export class Runtime {
     this.redeliveryScheduled.add(loop);
     this.later(() => {
       this.redeliveryScheduled.delete(loop);
-      if (!this.shutDown && !loop.isFreed) this.deliver(loop);
+      if (!this.shutDown && !loop.isFreed) this.deliver(loop, false);
     });
   }
 
@@ -476,8 +477,8 @@ export class Runtime {
   /** The doorbell rang: an asynchronous producer published into a ring. */
   onBell(): void {
     if (this.shutDown) return;
-    if (this.threadLoop) this.deliver(this.threadLoop);
-    if (this.signalLoop) this.deliver(this.signalLoop);
+    if (this.threadLoop) this.deliver(this.threadLoop, false);
+    if (this.signalLoop) this.deliver(this.signalLoop, false);
   }
 
   /** Joins every progress thread before the process (and the memory they write to) goes away. */

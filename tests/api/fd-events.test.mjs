@@ -21,6 +21,16 @@ for (const worldName of WORLDS) for (const mode of MODES) {
     assert.is(seen[0][1], h);
   });
 
+  kernelOnly('poll() in a JS thread that never yields still dispatches a ready fd', () => {
+    const [r, w] = pipe();
+    let calls = 0;
+    ctx.setEventHandler(r, Events.IN, () => { calls++; drain(r); });
+    writeBytes(w);
+    const deadline = Date.now() + 2000;
+    while (calls === 0 && Date.now() < deadline) ctx.poll(); // synchronous: Node's loop never turns
+    assert.is(calls, 1);
+  });
+
   test('level-triggered: an undrained fd is reported again, a drained one is not', async () => {
     const [r, w] = pipe();
     let calls = 0;

@@ -45,5 +45,16 @@ for (const mode of MODES) {
     h.remove();
   });
 
+  test('poll() in a JS thread that never yields still dispatches a ready fd', () => {
+    const [r, w] = pipe();
+    let calls = 0;
+    const h = setEventHandler(mode, r, Events.IN, () => { calls++; drain(r); });
+    writeBytes(w);
+    const deadline = Date.now() + 2000;
+    while (calls === 0 && Date.now() < deadline) poll(); // synchronous: Node's loop never turns
+    assert.is(calls, 1);
+    h.remove();
+  });
+
   test.run();
 }

@@ -29,6 +29,7 @@ export const shim = {
   wake: lib.func('int evw_loop_wake(evw_loop *loop)'),
   poll: lib.func('int evw_loop_poll(evw_loop *loop)'),
   watch: lib.func('int evw_loop_watch(evw_loop *loop)'),
+  fetch: lib.func('int evw_loop_fetch(evw_loop *loop)'),
   signalChoose: lib.func('int evw_signal_choose(int requested)'),
   loopNewSignalRaw: lib.func('evw_loop *evw_loop_new_signal(uint8_t *mem, uint32_t ring_off, int bell_fd, int signo, _Out_ int *err)'),
   rescan: lib.func('int evw_loop_rescan(evw_loop *loop)'),

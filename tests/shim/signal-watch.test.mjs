@@ -65,6 +65,19 @@ test('a pipe made readable by busy JS: nothing is recorded until Node\'s loop tu
   done();
 });
 
+test('fetch: busy JS takes the queued signal itself, and the entry comes without a doorbell byte', () => {
+  const { ring, loop, pipe, bell, done } = watchedSetup();
+  shim.fdAdd(loop, pipe.r, EPOLLIN);
+  writeBytes(pipe.w);
+  busy(20);
+  assert.is(shim.fetch(loop), 1);
+  assert.equal(ring.take(), [{ fd: pipe.r, seq: 0, bits: EPOLLIN, kind: KIND_FD }]);
+  assert.is(readAll(bell[0]), 0, 'no byte: the caller drains next');
+  assert.is(shim.fetch(loop), 0, 'the queue is empty');
+  readAll(pipe.r);
+  done();
+});
+
 test('the timer\'s signal is taken the same way', async () => {
   const { ring, loop, done } = watchedSetup();
   assert.is(shim.armTimer(loop, shim.clockNs() + 2e6), 0);

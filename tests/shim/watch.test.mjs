@@ -7,6 +7,9 @@ import {
   readAll, registerCleanupHook, shim, sleep, waitFor, writeBytes,
 } from './helpers.mjs';
 
+/** Keeps this thread in synchronous code: Node's loop cannot turn. */
+const busy = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
 /** A threaded loop ringing a real doorbell, and one pipe; `done` frees them all. */
 function watchedSetup({ watch = true } = {}) {
   const bell = [0, 0];
@@ -84,13 +87,39 @@ test('a running thread leaves the fetching to Node\'s loop: nothing comes while 
   shim.fdAdd(loop, pipe.r, EPOLLIN);
   assert.is(shim.start(loop), 0);
   writeBytes(pipe.w);
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50); // busy: Node's loop cannot turn
+  busy(50);
   assert.is(ring.pending(), 0, 'the thread fetched nothing');
   assert.ok(await waitFor(() => ring.pending() === 1), 'Node\'s loop did');
   ring.take();
   readAll(pipe.r);
   assert.is(shim.stop(loop), 0);
   done();
+});
+
+test('fetch: busy JS asks the kernel itself, and the entry comes without a doorbell byte', () => {
+  const { ring, loop, pipe, bell, done } = watchedSetup();
+  const seq = shim.fdAdd(loop, pipe.r, EPOLLIN);
+  writeBytes(pipe.w);
+  busy(20); // the fd is ready; Node's loop cannot turn
+  assert.is(shim.fetch(loop), 1);
+  assert.equal(ring.take({ done: false }), [{ fd: pipe.r, seq, bits: EPOLLIN, kind: KIND_FD }]);
+  assert.is(readAll(bell[0]), 0, 'no byte: the caller drains next');
+  assert.is(shim.fetch(loop), 0, 'the gate holds: nothing more before the batch is done');
+  ring.take();
+  readAll(pipe.r);
+  done();
+});
+
+test('fetch: 0 where nothing watches (the thread is the producer), EINVAL for a poll loop', () => {
+  const { loop, pipe, done } = watchedSetup({ watch: false });
+  shim.fdAdd(loop, pipe.r, EPOLLIN);
+  writeBytes(pipe.w);
+  assert.is(shim.fetch(loop), 0);
+  done();
+  const poll = newLoop(makeRing(16));
+  assert.is(shim.fetch(poll), -errno.EINVAL);
+  assert.is(shim.fetch(null), -errno.EINVAL);
+  shim.loopFree(poll);
 });
 
 test('freeing a watched loop closes the watch and every fd it held', async () => {

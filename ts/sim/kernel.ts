@@ -55,6 +55,7 @@ export class SimKernel implements Kernel {
   wake = (loop: LoopHandle) => this.x.evw_loop_wake(Number(loop));
   poll = (loop: LoopHandle) => this.x.evw_loop_poll(Number(loop));
   watch = (loop: LoopHandle) => this.x.evw_loop_watch(Number(loop));
+  fetch = (loop: LoopHandle) => this.x.evw_loop_fetch(Number(loop));
   rescan = (loop: LoopHandle) => this.x.evw_loop_rescan(Number(loop));
   signalChoose = (requested: number) => this.x.evw_signal_choose(requested);
   fdOwnerTid = (fd: number) => this.x.evw_fd_owner_tid(fd);

@@ -37,6 +37,7 @@ export interface SimExports {
   evw_loop_wake(loop: number): number;
   evw_loop_poll(loop: number): number;
   evw_loop_watch(loop: number): number;
+  evw_loop_fetch(loop: number): number;
   evw_loop_rescan(loop: number): number;
   evw_signal_choose(requested: number): number;
   evw_fd_owner_tid(fd: number): number;
