@@ -19,20 +19,6 @@ static void direct_call_js(evw_loop *loop, struct napi_bell *bell) {
     napi_bell_call(bell);
 }
 
-/* On the JS thread, inside Node's loop but outside JS: fetch and publish as
- * the progress thread would, then call JS at once through the doorbell's
- * reader if it is this thread's, with no byte written and none read. An
- * error (the epoll fd went bad) leaves nothing to fetch; JS frees the
- * loop. */
-static void direct_on_epoll(void *data, int status) {
-  evw_loop *loop = data;
-  if (status < 0)
-    return;
-  struct napi_bell *bell = napi_bell_find(loop->ring.bell_fd);
-  if (progress_poll(loop, bell == NULL) > 0)
-    direct_call_js(loop, bell);
-}
-
 /* Records every queued signal as the handler would; returns how many
  * entries that published. A full ring asks for a rescan, which rings the
  * doorbell itself. */
@@ -85,22 +71,32 @@ static uint32_t direct_fetch_signals(evw_loop *loop, int ring_bell) {
   return published;
 }
 
-/* The signal loop's counterpart: the signals fetched, then one call into
- * JS. */
-static void direct_on_signals(void *data, int status) {
+/* What the watch stands in for: the progress thread's fetch (epoll set)
+ * or the handler's records (signalfd). Entries published, or -errno. */
+static int direct_fetch(evw_loop *loop, int ring_bell) {
+  if (loop->signal_mode)
+    return (int)direct_fetch_signals(loop, ring_bell);
+  return progress_poll(loop, ring_bell);
+}
+
+/* On the JS thread, inside Node's loop but outside JS: fetch and publish,
+ * then call JS at once through the doorbell's reader if it is this
+ * thread's, with no byte written and none read. An error (the fd went bad)
+ * leaves nothing to fetch; JS frees the loop. */
+static void direct_on_ready(void *data, int status) {
   evw_loop *loop = data;
   if (status < 0)
     return;
   struct napi_bell *bell = napi_bell_find(loop->ring.bell_fd);
-  if (direct_fetch_signals(loop, bell == NULL) > 0)
+  if (direct_fetch(loop, bell == NULL) > 0)
     direct_call_js(loop, bell);
 }
 
-static int direct_start(evw_loop *loop, int fd, uvpoll_cb cb) {
+static int direct_start(evw_loop *loop, int fd) {
   /* Never what keeps the process alive (uvpoll_start leaves it unref'd):
    * the doorbell's reader is. */
   int rc;
-  struct uv_poll_s *handle = uvpoll_start(fd, cb, loop, &rc);
+  struct uv_poll_s *handle = uvpoll_start(fd, direct_on_ready, loop, &rc);
   if (handle == NULL)
     return rc;
   __atomic_store_n(&loop->direct, handle, __ATOMIC_RELEASE);
@@ -121,7 +117,7 @@ static int direct_watch_signals(evw_loop *loop) {
     sigmask_restore(&previous);
     return -EBUSY;
   }
-  int rc = direct_start(loop, loop->sig.signal_fd, direct_on_signals);
+  int rc = direct_start(loop, loop->sig.signal_fd);
   if (rc < 0) {
     loops_end_signal_watch(loop);
     sigmask_restore(&previous);
@@ -141,7 +137,7 @@ EVW_EXPORT int evw_loop_watch(evw_loop *loop) {
   /* The ring has one producer: while the progress thread runs, it is it. */
   if (thread_is_running(loop))
     return -EBUSY;
-  return direct_start(loop, loop->epoll_fd, direct_on_epoll);
+  return direct_start(loop, loop->epoll_fd);
 }
 
 /* ctx.poll() on a watched loop: what the watch's callback would fetch,
@@ -154,9 +150,7 @@ EVW_EXPORT int evw_loop_fetch(evw_loop *loop) {
     return -EINVAL;
   if (loop->direct == NULL)
     return 0;
-  if (loop->signal_mode)
-    return (int)direct_fetch_signals(loop, 0);
-  return progress_poll(loop, 0);
+  return direct_fetch(loop, 0);
 }
 
 void direct_unwatch(evw_loop *loop) {
